@@ -1,0 +1,66 @@
+"""Bedrock model import operations: validated parameters in, output shapes out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlmocks.core.responses import ServiceResponse
+
+from .exceptions import ValidationException
+from .models import BedrockBackend, bedrock_backends
+
+#: Tag operations exist on both sides of the host: ours only for our resources.
+_TAG_OPERATIONS = {"TagResource", "UntagResource", "ListTagsForResource"}
+_OUR_RESOURCE_TYPES = (":model-import-job/", ":imported-model/")
+
+
+class BedrockResponse(ServiceResponse):
+    SERVICE = "bedrock"
+    BACKENDS = bedrock_backends
+    VALIDATION_ERROR = ValidationException
+    MOTO_SERVICE = "bedrock"
+
+    @property
+    def backend(self) -> BedrockBackend:
+        return bedrock_backends[self.current_account][self.region]
+
+    def owns(self, operation: str, params: dict[str, Any]) -> bool:
+        if operation in _TAG_OPERATIONS:
+            return any(kind in params["resourceARN"] for kind in _OUR_RESOURCE_TYPES)
+        return True
+
+    def create_model_import_job(self, **params: Any) -> dict[str, Any]:
+        job = self.backend.create_model_import_job(**params)
+        return {"jobArn": job.job_arn}
+
+    def get_model_import_job(self, job_identifier: str) -> Any:
+        return self.backend.get_model_import_job(job_identifier).describe()
+
+    def list_model_import_jobs(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_model_import_jobs(**params)
+        return {"modelImportJobSummaries": page.items, "nextToken": page.next_token}
+
+    def get_imported_model(self, model_identifier: str) -> Any:
+        return self.backend.get_imported_model(model_identifier)
+
+    def list_imported_models(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_imported_models(**params)
+        return {"modelSummaries": page.items, "nextToken": page.next_token}
+
+    def delete_imported_model(self, model_identifier: str) -> dict[str, Any]:
+        self.backend.delete_imported_model(model_identifier)
+        return {}
+
+    def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> dict[str, Any]:
+        self.backend.tag_resource(resource_arn, tags)
+        return {}
+
+    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
+        self.backend.untag_resource(resource_arn, tag_keys)
+        return {}
+
+    def list_tags_for_resource(self, resource_arn: str) -> dict[str, Any]:
+        return {"tags": self.backend.list_tags_for_resource(resource_arn)}
+
+
+RESPONSE_CLASS = BedrockResponse

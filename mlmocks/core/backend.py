@@ -1,0 +1,60 @@
+"""What every service backend shares: a lock, ARNs, and where its jobs are found."""
+
+from __future__ import annotations
+
+import string
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from moto.core.base_backend import BaseBackend
+from moto.moto_api._internal import mock_random
+
+from .jobs import Job
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def random_id(length: int = 12, alphabet: str = _ID_ALPHABET) -> str:
+    """A random identifier (moto's random source, so moto's seeding applies)."""
+    return "".join(mock_random.choice(alphabet) for _ in range(length))
+
+
+class ServiceBackend(BaseBackend):
+    """Base of every service backend: state for one account and one region."""
+
+    #: The service name used in this backend's ARNs.
+    ARN_SERVICE = ""
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        # Each request runs under its backend's lock, so check-then-create is atomic
+        # under the threaded server.
+        self.lock = threading.RLock()
+        self._unfinished_jobs: list[Job] = []
+
+    def track_job(self, job: Job) -> None:
+        """Remember a new job until it finishes (see ``settle_jobs``)."""
+        self._unfinished_jobs.append(job)
+
+    def settle_jobs(self) -> None:
+        """Let every unfinished job move on, so the side effects of finishing (resources
+        a completed job creates) are in place before anyone looks for them. Statuses move
+        lazily, and a job nobody described may well have finished by now."""
+        self._unfinished_jobs = [job for job in self._unfinished_jobs if not job.is_finished]
+
+    def arn(self, resource: str) -> str:
+        return f"arn:{self.partition}:{self.ARN_SERVICE}:{self.region_name}:{self.account_id}:{resource}"
+
+    def find_job(self, kind: str, identifier: str) -> Job | None:
+        """The job of ``kind`` known as ``identifier`` here, for job control."""
+        return None
+
+
+def tag_dict(tags: Iterable[Mapping[str, Any]] | None, key: str = "key", value: str = "value") -> dict[str, str]:
+    """A modeled tag list (``[{"key": .., "value": ..}]``) as a dict."""
+    return {tag[key]: tag.get(value, "") for tag in tags or ()}
+
+
+def tag_list(tags: Mapping[str, str], key: str = "key", value: str = "value") -> list[dict[str, str]]:
+    return [{key: k, value: v} for k, v in tags.items()]

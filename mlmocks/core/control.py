@@ -1,0 +1,230 @@
+"""Job control for test authors, the same in-process and over HTTP.
+
+``JobControl`` acts on this process's backends (decorator mode, the pytest fixture);
+``RemoteJobControl`` has the same methods and sends each as ``POST
+/mlmocks-api/<method>`` to an ``mlmocks-server`` (server mode). Jobs are named by kind
+(the state-manager model name, e.g. ``bedrock::model-import-job``) and by any
+identifier the service gives them (name, id or ARN).
+
+Failure rules live in a moto ``BackendDict``, so moto's reset (the decorator's start and
+end, ``/moto-api/reset``) clears them with everything else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.base_backend import BackendDict, BaseBackend
+from moto.moto_api import state_manager
+
+from . import registry
+from .jobs import Job, JobStateError
+
+CONTROL_PATH = "/mlmocks-api/"
+
+
+class ControlState(BaseBackend):
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        #: (kind, job identifier) -> failure message, for jobs existing or yet to come.
+        self.named_failures: dict[tuple[str, str], str] = {}
+        #: kind -> failure message for every new job of that kind.
+        self.kind_failures: dict[str, str] = {}
+
+
+_control_state = BackendDict(
+    ControlState, "mlmocks", use_boto3_regions=False, additional_regions=["aws"]
+)
+
+
+def _state() -> ControlState:
+    return _control_state[DEFAULT_ACCOUNT_ID]["aws"]
+
+
+def failure_for_new_job(kind: str, identifiers: Sequence[str]) -> str | None:
+    """The failure a test author asked of a job being created, if any."""
+    state = _state()
+    for identifier in identifiers:
+        message = state.named_failures.get((kind, identifier))
+        if message is not None:
+            return message
+    return state.kind_failures.get(kind)
+
+
+class ControlError(Exception):
+    """A control request that cannot be carried out (unknown kind or job, wrong state)."""
+
+
+def _check_kind(kind: str) -> registry.ServiceSpec:
+    spec = registry.spec_for_kind(kind)
+    if spec is None:
+        raise ControlError(f"unknown job kind {kind!r}; kinds: {', '.join(registry.job_kinds())}")
+    return spec
+
+
+def _find_jobs(kind: str, job: str) -> list[tuple[Any, Job]]:
+    """Every (backend, job) of ``kind`` known by ``job``, across accounts and regions."""
+    spec = _check_kind(kind)
+    found = []
+    for _, _, backend in spec.backends().iter_backends():
+        match = backend.find_job(kind, job)  # type: ignore[attr-defined]
+        if match is not None:
+            found.append((backend, match))
+    return found
+
+
+class JobControl:
+    """Steer mlmocks' jobs from a test, in this process."""
+
+    def kinds(self) -> list[str]:
+        """Every job kind, as documented in the README."""
+        return registry.job_kinds()
+
+    def fail(self, kind: str, message: str, job: str | None = None) -> None:
+        """Make ``job`` (or, without ``job``, every new job of ``kind``) end in its
+        failure status with ``message``. A named job may exist already (it must still
+        be running) or be created later."""
+        _check_kind(kind)
+        state = _state()
+        if job is None:
+            state.kind_failures[kind] = message
+            return
+        state.named_failures[(kind, job)] = message
+        for backend, found in _find_jobs(kind, job):
+            with backend.lock:
+                try:
+                    found.destine_to_fail(message)
+                except JobStateError as error:
+                    raise ControlError(f"cannot fail {kind} {job!r}: {error}") from None
+
+    def clear_failures(self, kind: str | None = None) -> None:
+        """Forget failure rules (of one kind, or all)."""
+        state = _state()
+        if kind is None:
+            state.named_failures.clear()
+            state.kind_failures.clear()
+            return
+        state.kind_failures.pop(kind, None)
+        for key in [key for key in state.named_failures if key[0] == kind]:
+            del state.named_failures[key]
+
+    def advance(self, kind: str, job: str, steps: int = 1) -> str:
+        """Push a job ``steps`` statuses on now, whatever the progression. Returns its status."""
+        found = _find_jobs(kind, job)
+        if not found:
+            raise ControlError(f"no {kind} job known as {job!r}")
+        status = ""
+        for backend, match in found:
+            with backend.lock:
+                for _ in range(steps):
+                    status = match.step()
+        return status
+
+    def status(self, kind: str, job: str) -> str:
+        """A job's status as a describe would show it (without counting as a describe)."""
+        found = _find_jobs(kind, job)
+        if not found:
+            raise ControlError(f"no {kind} job known as {job!r}")
+        backend, match = found[0]
+        with backend.lock:
+            return match.status
+
+    def set_progression(
+        self, kind: str, progression: str, times: int | None = None, seconds: float | None = None
+    ) -> None:
+        """Set how a kind's jobs move: ``immediate``, ``manual`` (one step per ``times``
+        describes) or ``time`` (one step per ``seconds``). Same as moto's state manager."""
+        _check_kind(kind)
+        transition: dict[str, Any] = {"progression": progression}
+        if progression == "manual":
+            transition["times"] = 1 if times is None else int(times)
+        elif progression == "time":
+            transition["seconds"] = 1 if seconds is None else seconds
+        elif progression != "immediate":
+            raise ControlError(f"unknown progression {progression!r}")
+        state_manager.set_transition(kind, transition)
+
+    def reset_progression(self, kind: str) -> None:
+        state_manager.unset_transition(kind)
+
+
+#: The methods a remote control may call, with the arguments each takes.
+_REMOTE_METHODS = {
+    "kinds": (),
+    "fail": ("kind", "message", "job"),
+    "clear_failures": ("kind",),
+    "advance": ("kind", "job", "steps"),
+    "status": ("kind", "job"),
+    "set_progression": ("kind", "progression", "times", "seconds"),
+    "reset_progression": ("kind",),
+}
+
+
+def handle_control_request(path: str, body: bytes) -> tuple[int, dict[str, str], str]:
+    """Answer ``POST /mlmocks-api/<method>`` with a JSON body of the method's arguments."""
+    headers = {"Content-Type": "application/json"}
+    method = path[len(CONTROL_PATH):].strip("/")
+    if method not in _REMOTE_METHODS:
+        return 404, headers, json.dumps(
+            {"message": f"unknown control method {method!r}; methods: {', '.join(_REMOTE_METHODS)}"}
+        )
+    try:
+        arguments = json.loads(body or b"{}")
+        if not isinstance(arguments, dict):
+            raise ValueError("the body must be a JSON object")
+        unknown = set(arguments) - set(_REMOTE_METHODS[method])
+        if unknown:
+            raise ValueError(f"unknown arguments: {', '.join(sorted(unknown))}")
+        result = getattr(JobControl(), method)(**arguments)
+    except (ControlError, ValueError, TypeError) as error:
+        return 400, headers, json.dumps({"message": str(error)})
+    return 200, headers, json.dumps({"result": result})
+
+
+class RemoteJobControl:
+    """``JobControl``'s methods, carried out by an ``mlmocks-server`` at ``endpoint``."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint.rstrip("/")
+
+    def _call(self, method: str, **arguments: Any) -> Any:
+        import urllib.request
+
+        data = json.dumps({k: v for k, v in arguments.items() if v is not None}).encode()
+        request = urllib.request.Request(
+            f"{self.endpoint}{CONTROL_PATH}{method}",
+            data=data,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request) as response:  # noqa: S310 (a local server)
+                return json.loads(response.read())["result"]
+        except urllib.error.HTTPError as error:
+            raise ControlError(json.loads(error.read()).get("message", str(error))) from None
+
+    def kinds(self) -> list[str]:
+        return self._call("kinds")
+
+    def fail(self, kind: str, message: str, job: str | None = None) -> None:
+        self._call("fail", kind=kind, message=message, job=job)
+
+    def clear_failures(self, kind: str | None = None) -> None:
+        self._call("clear_failures", kind=kind)
+
+    def advance(self, kind: str, job: str, steps: int = 1) -> str:
+        return self._call("advance", kind=kind, job=job, steps=steps)
+
+    def status(self, kind: str, job: str) -> str:
+        return self._call("status", kind=kind, job=job)
+
+    def set_progression(
+        self, kind: str, progression: str, times: int | None = None, seconds: float | None = None
+    ) -> None:
+        self._call("set_progression", kind=kind, progression=progression, times=times, seconds=seconds)
+
+    def reset_progression(self, kind: str) -> None:
+        self._call("reset_progression", kind=kind)

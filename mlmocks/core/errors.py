@@ -1,0 +1,45 @@
+"""Errors a service answers with.
+
+Every error is a moto ``ServiceException`` whose ``code`` is an error shape of the
+service model, so moto's protocol serializers write it in the service's own wire format
+(status code from the model, ``X-Amzn-ErrorType``, body members), and boto3's
+``client.exceptions.<Code>`` catches it. Extra modeled members of an error shape (for
+example Neptune's ``detailedMessage``, Lookout for Vision's ``ResourceId``) are plain
+attributes of the exception.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.core.exceptions import ServiceException
+
+
+class ServiceError(ServiceException):
+    """A modeled error of a service. Subclasses set ``code``."""
+
+    code = "ServiceError"
+
+    def __init__(self, message: str, **members: Any) -> None:
+        super().__init__(message)
+        for name, value in members.items():
+            setattr(self, name, value)
+
+
+class InvalidInput(Exception):
+    """A request that breaks its operation's input shape.
+
+    Raised by the validation helper, which knows no service; the dispatcher turns it
+    into the service's own validation error. ``problems`` holds one sentence per broken
+    constraint, each naming the field.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        count = len(problems)
+        noun = "error" if count == 1 else "errors"
+        super().__init__(f"{count} validation {noun} detected: " + "; ".join(problems))
+
+    @property
+    def message(self) -> str:
+        return str(self)

@@ -1,0 +1,180 @@
+"""Job lifecycles, driven by moto's state manager.
+
+A ``Lifecycle`` names a job kind (its state-manager model name, e.g.
+``bedrock::model-import-job``) and the statuses a job of that kind walks through: the
+happy path, the failure status that ends a failed job, and the statuses a stopped job
+walks through. How fast a job walks is moto's state-manager setting for that name,
+exactly as for moto's own models: ``immediate`` (the default: a job is found at its end
+the first time it is looked at), ``manual`` (one step after ``times`` describes) or
+``time`` (one step every ``seconds``), so ``/moto-api/state-manager/set-transition``
+works on mlmocks' jobs too.
+
+Statuses move lazily, when a job is looked at, and every status a job enters runs its
+``on_enter`` hook with the time it entered: that is where a service puts the side
+effects of completion (an import job that completes creates its imported model).
+Times come from ``datetime.now``, so freezegun moves them.
+
+A test author can make a job end in its failure status with a chosen message, or push
+it on by hand: see ``mlmocks.core.control``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, ClassVar
+
+from moto.moto_api import state_manager
+
+
+def now() -> datetime:
+    """The current time, timezone-aware UTC (freezegun moves it)."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    #: moto state-manager model name of the job kind.
+    kind: str
+    #: Statuses of a job that succeeds, first to last.
+    happy_path: tuple[str, ...]
+    #: Status that ends a failed job, in place of the happy path's last one.
+    failed: str | None = None
+    #: Statuses a job walks through once stopped, last one terminal.
+    stopping: tuple[str, ...] = ()
+
+    def register(self) -> None:
+        """Give moto's state manager the kind's default progression (moto's: immediate)."""
+        if self.kind not in state_manager.get_registered_models():
+            state_manager.register_default_transition(self.kind, {"progression": "immediate"})
+
+    @property
+    def terminal(self) -> frozenset[str]:
+        ends = {self.happy_path[-1]}
+        if self.failed:
+            ends.add(self.failed)
+        if self.stopping:
+            ends.add(self.stopping[-1])
+        return frozenset(ends)
+
+
+class JobStateError(Exception):
+    """A test author asked a job for something its status does not allow."""
+
+
+class Job:
+    """A job that walks its kind's lifecycle. Services subclass it and set LIFECYCLE."""
+
+    LIFECYCLE: ClassVar[Lifecycle]
+
+    def __init__(self) -> None:
+        lifecycle = self.LIFECYCLE
+        lifecycle.register()
+        self._path: list[str] = list(lifecycle.happy_path)
+        self._position = 0
+        self._ticks = 0
+        self._failure_message: str | None = None
+        self.creation_time = now()
+        self.last_modified_time = self.creation_time
+        self.end_time: datetime | None = None
+        self._entered_at = self.creation_time
+        from .control import failure_for_new_job
+
+        message = failure_for_new_job(lifecycle.kind, self.identifiers())
+        if message is not None:
+            self.destine_to_fail(message)
+
+    # -- what services define -------------------------------------------------------------
+
+    def identifiers(self) -> Sequence[str]:
+        """Names a test author may use for this job (name, id, ARN)."""
+        return ()
+
+    def on_enter(self, status: str, at: datetime) -> None:
+        """Side effects of entering ``status`` at time ``at``. Default: none."""
+
+    # -- status ---------------------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        self._progress()
+        return self._path[self._position]
+
+    @property
+    def failure(self) -> str | None:
+        """Why the job failed, once it has (services expose it under their own name)."""
+        if self.status == self.LIFECYCLE.failed:
+            return self._failure_message
+        return None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.LIFECYCLE.terminal
+
+    def advance(self) -> None:
+        """One more look at the job, for ``manual`` progression (moto calls it per describe)."""
+        self._ticks += 1
+
+    def step(self) -> str:
+        """Move one status on now, whatever the progression (a test author's push)."""
+        if self._position + 1 < len(self._path):
+            self._enter(self._position + 1, now())
+        return self._path[self._position]
+
+    def destine_to_fail(self, message: str) -> None:
+        """End in the failure status with ``message`` instead of succeeding."""
+        lifecycle = self.LIFECYCLE
+        if lifecycle.failed is None:
+            raise JobStateError(f"{lifecycle.kind} jobs have no failure status")
+        current = self._path[self._position]
+        if current in lifecycle.terminal or current in lifecycle.stopping:
+            raise JobStateError(f"the job is already {current}")
+        happy = lifecycle.happy_path
+        # Fail from the last in-progress status of the happy path.
+        self._path = (
+            self._path[: self._position + 1]
+            + list(happy[self._position + 1 : -1])
+            + [lifecycle.failed]
+        )
+        self._failure_message = message
+
+    def begin_stopping(self) -> None:
+        """Walk the stopping statuses from here (the service checks it may stop)."""
+        self._path = self._path[: self._position + 1] + list(self.LIFECYCLE.stopping)
+        self._enter(self._position + 1, now())
+
+    def _progress(self) -> None:
+        last = len(self._path) - 1
+        if self._position == last:
+            return
+        transition = state_manager.get_transition(self.LIFECYCLE.kind)
+        progression = transition.get("progression", "immediate")
+        if progression == "manual":
+            if self._ticks >= int(transition.get("times", 1)):
+                self._ticks = 0
+                self._enter(self._position + 1, now())
+        elif progression == "time":
+            seconds = timedelta(seconds=float(transition.get("seconds", 1)))
+            current = now()
+            while self._position < last and current >= self._entered_at + seconds:
+                self._enter(self._position + 1, self._entered_at + seconds)
+        else:
+            at = now()
+            while self._position < last:
+                self._enter(self._position + 1, at)
+
+    def _enter(self, position: int, at: datetime) -> None:
+        self._position = position
+        self._entered_at = at
+        status = self._path[position]
+        self.last_modified_time = at
+        if status in self.LIFECYCLE.terminal:
+            self.end_time = at
+        self.on_enter(status, at)
+
+    def describe(self) -> Any:
+        """Called by a service's describe/get: counts a look, then moves the status on."""
+        self.advance()
+        self._progress()
+        return self

@@ -1,0 +1,166 @@
+"""Filter, sort and paginate for every List* call.
+
+Resources live in a ``Store``: insertion-ordered, each with a sequence number that breaks
+ties, and with sorted views cached until the store changes. A page starts where the
+previous one ended: the next token carries the sort key of the last item returned, so
+finding the start is a binary search and a whole pagination costs time linear in what
+it returns, not quadratic in the store size. Tokens are opaque to callers and checked
+when they come back: a token that was not made by this listing is the service's
+validation error.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+SortKey = Callable[[Any], Any]
+
+
+def sortable(value: Any) -> Any:
+    """A JSON-safe, comparable form of a sort value."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return value
+
+
+class Store(Generic[T]):
+    """Resources of one kind in one backend, by identifier."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, T] = {}
+        self._seq: dict[str, int] = {}
+        self._next_seq = 0
+        self._version = 0
+        self._views: dict[str, tuple[int, list[tuple[Any, int]], list[T]]] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(list(self._items.values()))
+
+    def get(self, key: str) -> T | None:
+        return self._items.get(key)
+
+    def add(self, key: str, item: T) -> None:
+        self._items[key] = item
+        self._seq[key] = self._next_seq
+        self._next_seq += 1
+        self._version += 1
+
+    def remove(self, key: str) -> T | None:
+        item = self._items.pop(key, None)
+        if item is not None:
+            del self._seq[key]
+            self._version += 1
+        return item
+
+    def sorted_view(
+        self, name: str, key: SortKey, stable: bool = True
+    ) -> tuple[list[tuple[Any, int]], list[T]]:
+        """Items sorted ascending by (key, insertion order), with their sort keys.
+
+        ``stable`` keys (names, creation times) are cached until the store changes;
+        keys that move on their own (a job's status) are computed on every call."""
+        cached = self._views.get(name)
+        if stable and cached is not None and cached[0] == self._version:
+            return cached[1], cached[2]
+        decorated = sorted(
+            ((sortable(key(item)), self._seq[ident]), item)
+            for ident, item in self._items.items()
+        )
+        keys = [k for k, _ in decorated]
+        items = [item for _, item in decorated]
+        if stable:
+            self._views[name] = (self._version, keys, items)
+        return keys, items
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_token: str | None
+
+
+class InvalidToken(Exception):
+    """A next token this listing did not make. Services turn it into their own error."""
+
+
+def _encode_token(sort_name: str, descending: bool, position: tuple[Any, int]) -> str:
+    raw = json.dumps({"s": sort_name, "d": descending, "p": list(position)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_token(token: str, sort_name: str, descending: bool) -> tuple[Any, int]:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        position = data["p"]
+        valid = (
+            data["s"] == sort_name
+            and data["d"] == descending
+            and isinstance(position, list)
+            and len(position) == 2
+            and isinstance(position[1], int)
+        )
+    except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
+        valid = False
+    if not valid:
+        raise InvalidToken(token)
+    return (position[0], position[1])
+
+
+def paginate(
+    store: Store[T],
+    *,
+    sort_name: str,
+    sort_key: SortKey,
+    descending: bool = False,
+    stable: bool = True,
+    where: Callable[[T], bool] | None = None,
+    max_results: int,
+    next_token: str | None = None,
+) -> Page[T]:
+    """One page of ``store``'s items that pass ``where``, in sort order.
+
+    Raises ``InvalidToken`` for a token this listing did not make (including one made
+    for another sort order)."""
+    keys, items = store.sorted_view(sort_name, sort_key, stable)
+    if next_token is None:
+        start = len(items) - 1 if descending else 0
+    else:
+        position = _decode_token(next_token, sort_name, descending)
+        try:
+            if descending:
+                start = bisect.bisect_left(keys, position) - 1
+            else:
+                start = bisect.bisect_right(keys, position)
+        except TypeError:  # a position of the wrong type for these keys
+            raise InvalidToken(next_token) from None
+    step = -1 if descending else 1
+    page: list[T] = []
+    index = start
+    last_index = None
+    while 0 <= index < len(items):
+        item = items[index]
+        if where is None or where(item):
+            if len(page) == max_results:
+                # There is at least one more: the token points after the last returned.
+                assert last_index is not None
+                return Page(page, _encode_token(sort_name, descending, keys[last_index]))
+            page.append(item)
+            last_index = index
+        index += step
+    return Page(page, None)

@@ -1,0 +1,128 @@
+"""Puts mlmocks' services into moto's routing, in decorator mode and in server mode.
+
+moto finds a backend in two steps, the same in both modes: the request's URL (in server
+mode, the host it infers from the signature's credential scope) is matched against
+``moto.backend_index.backend_url_patterns``, whose first match names a service; then
+``moto.backends.get_backend(name)`` loads that service's ``BackendDict``, whose ``urls``
+route the path to a handler. mlmocks puts its URL patterns first in that list and
+teaches ``get_backend`` its own service keys, loading a service's models only when a
+request first reaches it.
+
+Where a host is shared with a moto service (bedrock, sagemaker), the mlmocks service
+answers the operations it owns and hands every other request to moto's handler for the
+same URL (see ``mlmocks.core.responses``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from moto.core.base_backend import BackendDict
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What moto needs to know of a service before its models are imported."""
+
+    #: boto3 name of the service, which is also the name of its folder in mlmocks.
+    service: str
+    #: Regexes of the hosts the service answers on (moto's ``url_bases``).
+    url_bases: tuple[str, ...]
+    #: Job kinds (moto state-manager model names) the service's jobs walk through.
+    job_kinds: tuple[str, ...] = ()
+    #: The moto service that answers the rest of a shared host, if any.
+    moto_service: str | None = None
+    #: Name of the BackendDict in the service's ``models`` module.
+    backends_name: str = field(default="")
+
+    @property
+    def key(self) -> str:
+        """The name moto knows this service by: never one of moto's own names."""
+        return f"mlmocks_{self.service}"
+
+    @property
+    def package(self) -> str:
+        return f"mlmocks.{self.service}"
+
+    def backends(self) -> BackendDict[Any]:
+        models = importlib.import_module(f"{self.package}.models")
+        return getattr(models, self.backends_name or f"{self.service}_backends")
+
+
+#: Every service mlmocks ships, in the order their folders were written.
+SERVICE_NAMES: tuple[str, ...] = ("bedrock",)
+
+_lock = threading.Lock()
+_registered = False
+_specs: dict[str, ServiceSpec] = {}
+
+
+def specs() -> dict[str, ServiceSpec]:
+    """The spec of every service, by boto3 name (imports only the light packages)."""
+    if not _specs:
+        for name in SERVICE_NAMES:
+            _specs[name] = importlib.import_module(f"mlmocks.{name}").SPEC
+    return _specs
+
+
+def spec_for_kind(kind: str) -> ServiceSpec | None:
+    for spec in specs().values():
+        if kind in spec.job_kinds:
+            return spec
+    return None
+
+
+def job_kinds() -> list[str]:
+    return [kind for spec in specs().values() for kind in spec.job_kinds]
+
+
+def implemented_operations() -> dict[str, frozenset[str]]:
+    """Operation names each service implements, by boto3 service name."""
+    result = {}
+    for name, spec in specs().items():
+        responses = importlib.import_module(f"{spec.package}.responses")
+        result[name] = responses.RESPONSE_CLASS.implemented_operations()
+    return result
+
+
+def register() -> None:
+    """Make moto route requests to mlmocks' services. Safe to call any number of times."""
+    global _registered
+    if _registered:
+        return
+    with _lock:
+        if _registered:
+            return
+        import moto.backend_index as backend_index
+        import moto.backends as moto_backends
+
+        by_key = {spec.key: spec for spec in specs().values()}
+        patterns = [
+            (spec.key, re.compile(url_base))
+            for spec in by_key.values()
+            for url_base in spec.url_bases
+        ]
+        # In place: moto's server keeps a reference to this very list.
+        backend_index.backend_url_patterns[0:0] = patterns
+        moto_backends.get_backend = _get_backend_with(  # type: ignore[assignment]
+            by_key, moto_backends.get_backend
+        )
+        _registered = True
+
+
+def _get_backend_with(
+    by_key: dict[str, ServiceSpec], moto_get_backend: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    def get_backend(name: Any) -> Any:
+        spec = by_key.get(name)
+        if spec is not None:
+            return spec.backends()
+        return moto_get_backend(name)
+
+    return get_backend

@@ -1,0 +1,177 @@
+"""One request, start to finish: route -> validate -> call the backend -> serialize.
+
+Each service's ``responses.py`` subclasses ``ServiceResponse`` and holds one method per
+operation, named like boto3's (``create_model_import_job``), taking the validated
+parameters and returning what the output shape describes (a dict, or an object whose
+attributes carry the member names in snake_case). Routing, validation against the
+service model, errors in the protocol's wire format and response serialization all
+happen here, the same way for every service and in every mode (decorator or server).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from functools import cache
+from typing import Any, ClassVar
+from urllib.parse import urlparse
+
+from botocore import xform_name
+from moto.core.base_backend import BackendDict
+from moto.core.common_types import TYPE_RESPONSE
+from moto.core.model import OperationModel
+from moto.core.request import Request
+from moto.core.responses import BaseResponse
+from moto.core.routing import ServiceOperationRouter
+from moto.core.serialize import XFormedAttributePicker, get_serializer_class
+from werkzeug.exceptions import NotFound
+
+from .errors import InvalidInput, ServiceError
+from .spec import service_model
+from .validation import parse_request
+
+log = logging.getLogger("mlmocks")
+
+
+@cache
+def _router(service: str) -> ServiceOperationRouter:
+    return ServiceOperationRouter(service_model(service))
+
+
+@cache
+def _moto_url_paths(moto_service: str) -> list[tuple[re.Pattern[str], Callable[..., Any]]]:
+    """moto's own path -> handler table of a service, in moto's matching order."""
+    from moto.backends import _import_backend
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    safe_name = moto_service.replace("-", "")
+    backend: Any = _import_backend(safe_name, f"{safe_name}_backends")[DEFAULT_ACCOUNT_ID][
+        "us-east-1"
+    ]
+    return [(re.compile(path), handler) for path, handler in backend.url_paths.items()]
+
+
+class UnknownOperation(ServiceError):
+    code = "UnknownOperationException"
+
+
+class InternalError(ServiceError):
+    """A bug in mlmocks, answered in the service's wire format instead of a traceback."""
+
+    code = "InternalServerException"
+
+
+class ServiceResponse(BaseResponse):
+    """Base of every service's responses class."""
+
+    #: boto3 name of the service.
+    SERVICE: ClassVar[str]
+    #: The service's BackendDict.
+    BACKENDS: ClassVar[BackendDict[Any]]
+    #: The service's own error for input that breaks the model.
+    VALIDATION_ERROR: ClassVar[type[ServiceError]]
+    #: Where the host is shared, the moto service that answers everything else.
+    MOTO_SERVICE: ClassVar[str | None] = None
+
+    def __init__(self) -> None:
+        super().__init__(service_name=self.SERVICE)
+        self.params: dict[str, Any] = {}
+
+    # -- what subclasses may override ---------------------------------------------------
+
+    def owns(self, operation: str, params: dict[str, Any]) -> bool:
+        """On a shared host, whether a request for an implemented operation is ours.
+
+        Operations that exist on both sides (tags) are ours only for our resources."""
+        return True
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    @property
+    def backend(self) -> Any:
+        return self.BACKENDS[self.current_account][self.region]
+
+    @classmethod
+    def implemented_operations(cls) -> frozenset[str]:
+        model = service_model(cls.SERVICE)
+        return frozenset(op for op in model.operation_names if cls._handler(op) is not None)
+
+    @classmethod
+    def _handler(cls, operation: str) -> Callable[..., Any] | None:
+        # Only methods written in a service's own class count as operations: moto's
+        # BaseResponse has methods of its own whose names could collide.
+        name = xform_name(operation)
+        for klass in cls.__mro__:
+            if klass in (ServiceResponse, BaseResponse):
+                return None
+            if name in vars(klass):
+                return getattr(cls, name)
+        return None
+
+    @classmethod
+    def dispatch(cls, request: Request, full_url: str, headers: Any) -> TYPE_RESPONSE:
+        return cls()._respond(request, full_url)
+
+    def _respond(self, request: Request, full_url: str) -> TYPE_RESPONSE:
+        try:
+            operation, uri_params = _router(self.SERVICE).match(request)
+        except NotFound:
+            if self.MOTO_SERVICE:
+                return self._hand_to_moto(request, full_url)
+            return self._error(None, UnknownOperation(f"No operation of {self.SERVICE} matches {request.method} {urlparse(full_url).path}"))
+        handler = self._handler(operation.name)
+        if handler is None:
+            if self.MOTO_SERVICE:
+                return self._hand_to_moto(request, full_url)
+            message = f"mlmocks does not implement {self.SERVICE} {operation.name}"
+            return 501, {"Content-Type": "application/json"}, json.dumps({"message": message})
+        try:
+            self.setup_class(request, full_url)
+            self.params = parse_request(
+                operation,
+                body=self.raw_body if isinstance(self.raw_body, bytes) else (self.raw_body or "").encode(),
+                uri_params=uri_params,
+                query=request.args,
+                headers=request.headers,
+            )
+            if self.MOTO_SERVICE and not self.owns(operation.name, self.params):
+                return self._hand_to_moto(request, full_url)
+            kwargs = {xform_name(name): value for name, value in self.params.items()}
+            backend = self.backend
+            with backend.lock:
+                result = handler(self, **kwargs)
+        except InvalidInput as invalid:
+            return self._error(operation, self.VALIDATION_ERROR(invalid.message))
+        except ServiceError as error:
+            return self._error(operation, error)
+        except Exception as bug:  # noqa: BLE001 - a bug must not leak a traceback
+            log.exception("mlmocks failed on %s %s", self.SERVICE, operation.name)
+            return self._error(operation, InternalError(f"mlmocks could not handle this request: {bug!r}"))
+        return self._serialize(operation, result)
+
+    def _hand_to_moto(self, request: Request, full_url: str) -> TYPE_RESPONSE:
+        assert self.MOTO_SERVICE
+        path = urlparse(full_url).path
+        for pattern, handler in _moto_url_paths(self.MOTO_SERVICE):
+            if pattern.match(path):
+                return handler(request, full_url, request.headers)
+        return 404, {}, "Not yet implemented"
+
+    def _serialize(self, operation: OperationModel | None, result: Any) -> TYPE_RESPONSE:
+        if operation is None:
+            operation = OperationModel({}, service_model(self.SERVICE))
+        model = operation.service_model
+        serializer_class = get_serializer_class(model.service_name, model.protocol)
+        serializer = serializer_class(
+            operation_model=operation, value_picker=XFormedAttributePicker()
+        )
+        serialized = serializer.serialize(result)
+        headers = dict(serialized["headers"])
+        headers["x-amzn-RequestId"] = str(uuid.uuid4())
+        return serialized["status_code"], headers, serialized["body"]
+
+    def _error(self, operation: OperationModel | None, error: ServiceError) -> TYPE_RESPONSE:
+        return self._serialize(operation, error)

@@ -1,0 +1,1 @@
+from tests.modes import aws, decorator_aws  # noqa: F401  (fixtures)
