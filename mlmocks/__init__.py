@@ -1,52 +1,23 @@
 """mlmocks: in-memory mocks of AWS machine-learning job APIs, as a plugin for moto.
 
-Importing mlmocks puts its services into moto's routing (their models load on first
-use), so ``mock_mljobs``, moto's own ``mock_aws`` and ``mlmocks-server`` all answer them.
+The public names load on first use (``from mlmocks import mock_mljobs``), which also
+puts mlmocks' services into moto's routing; their models load when a request first
+reaches them. So installing mlmocks (and its pytest plugin) costs nothing until used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, overload
-
-from moto import mock_aws
-from moto.core.config import DefaultConfig
-from moto.core.models import MockAWS
-
-from .core.control import ControlError, JobControl, RemoteJobControl
-from .core.registry import register
+from typing import Any
 
 __version__ = "0.1.0"
-__all__ = [
-    "ControlError",
-    "JobControl",
-    "RemoteJobControl",
-    "job_control",
-    "mock_mljobs",
-    "__version__",
-]
 
-T = TypeVar("T")
-
-register()
-
-#: Job control for this process (what the pytest fixture hands out).
-job_control = JobControl()
+_PUBLIC = {"ControlError", "JobControl", "RemoteJobControl", "job_control", "mock_mljobs", "register"}
+__all__ = sorted(_PUBLIC | {"__version__"})
 
 
-@overload
-def mock_mljobs(func: Callable[..., T]) -> Callable[..., T]: ...
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        from . import api
 
-
-@overload
-def mock_mljobs(func: None = None, config: DefaultConfig | None = None) -> MockAWS: ...
-
-
-def mock_mljobs(func: Callable[..., T] | None = None, config: DefaultConfig | None = None) -> Any:
-    """moto's ``mock_aws`` with mlmocks' services in it: a decorator for functions and
-    classes (with moto's setUp/setup_method reset rules) and a context manager. It
-    shares moto's nesting count, so it nests with ``mock_aws`` in either order."""
-    register()
-    if func is not None:
-        return mock_aws(func)
-    return mock_aws(config=config)
+        return getattr(api, name)
+    raise AttributeError(f"module 'mlmocks' has no attribute {name!r}")

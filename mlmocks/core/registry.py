@@ -16,6 +16,7 @@ same URL (see ``mlmocks.core.responses``).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
 import threading
 from collections.abc import Callable
@@ -55,8 +56,8 @@ class ServiceSpec:
         return getattr(models, self.backends_name or f"{self.service}_backends")
 
 
-#: Every service mlmocks ships, in the order their folders were written.
-SERVICE_NAMES: tuple[str, ...] = ("bedrock",)
+#: Folders of the mlmocks package that are not services.
+_NOT_SERVICES = {"core", "data"}
 
 _lock = threading.Lock()
 _registered = False
@@ -66,8 +67,12 @@ _specs: dict[str, ServiceSpec] = {}
 def specs() -> dict[str, ServiceSpec]:
     """The spec of every service, by boto3 name (imports only the light packages)."""
     if not _specs:
-        for name in SERVICE_NAMES:
-            _specs[name] = importlib.import_module(f"mlmocks.{name}").SPEC
+        import mlmocks
+
+        # A service is a subpackage of mlmocks whose __init__ declares its SPEC.
+        for module in pkgutil.iter_modules(mlmocks.__path__):
+            if module.ispkg and module.name not in _NOT_SERVICES:
+                _specs[module.name] = importlib.import_module(f"mlmocks.{module.name}").SPEC
     return _specs
 
 
