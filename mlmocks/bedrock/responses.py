@@ -9,8 +9,6 @@ from mlmocks.core.responses import ServiceResponse
 from .exceptions import ValidationException
 from .models import BedrockBackend, bedrock_backends
 
-#: Tag operations exist on both sides of the host: ours only for our resources.
-_TAG_OPERATIONS = {"TagResource", "UntagResource", "ListTagsForResource"}
 _OUR_RESOURCE_TYPES = (":model-import-job/", ":imported-model/")
 
 
@@ -24,10 +22,14 @@ class BedrockResponse(ServiceResponse):
     def backend(self) -> BedrockBackend:
         return bedrock_backends[self.current_account][self.region]
 
-    def owns(self, operation: str, params: dict[str, Any]) -> bool:
-        if operation in _TAG_OPERATIONS:
-            return any(kind in params["resourceARN"] for kind in _OUR_RESOURCE_TYPES)
-        return True
+    # Tags exist on both sides of the host: ours only for import jobs and imported models.
+    SHARED_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTagsForResource"})
+
+    def owns(self, operation: str, body: dict[str, Any]) -> bool:
+        arn = body.get("resourceARN")
+        if not isinstance(arn, str):
+            return True  # malformed: ours to reject with a proper validation error
+        return any(kind in arn for kind in _OUR_RESOURCE_TYPES)
 
     def create_model_import_job(self, **params: Any) -> dict[str, Any]:
         job = self.backend.create_model_import_job(**params)

@@ -54,6 +54,14 @@ def _moto_url_paths(moto_service: str) -> list[tuple[re.Pattern[str], Callable[.
     return [(re.compile(path), handler) for path, handler in backend.url_paths.items()]
 
 
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
 class UnknownOperation(ServiceError):
     code = "UnknownOperationException"
 
@@ -82,10 +90,14 @@ class ServiceResponse(BaseResponse):
 
     # -- what subclasses may override ---------------------------------------------------
 
-    def owns(self, operation: str, params: dict[str, Any]) -> bool:
-        """On a shared host, whether a request for an implemented operation is ours.
+    #: On a shared host, operations both sides answer (tags): ours only for our resources.
+    SHARED_OPERATIONS: ClassVar[frozenset[str]] = frozenset()
 
-        Operations that exist on both sides (tags) are ours only for our resources."""
+    def owns(self, operation: str, body: dict[str, Any]) -> bool:
+        """Whether a request for one of SHARED_OPERATIONS is about our resources.
+
+        ``body`` is the request's JSON body as sent, not yet validated: a request for
+        moto's resources is moto's to check."""
         return True
 
     # -- plumbing ---------------------------------------------------------------------
@@ -128,6 +140,10 @@ class ServiceResponse(BaseResponse):
                 return self._hand_to_moto(request, full_url)
             message = f"mlmocks does not implement {self.SERVICE} {operation.name}"
             return 501, {"Content-Type": "application/json"}, json.dumps({"message": message})
+        if operation.name in self.SHARED_OPERATIONS and not self.owns(
+            operation.name, _json_object(request.get_data())
+        ):
+            return self._hand_to_moto(request, full_url)
         try:
             self.setup_class(request, full_url)
             self.params = parse_request(
@@ -135,10 +151,8 @@ class ServiceResponse(BaseResponse):
                 body=self.raw_body if isinstance(self.raw_body, bytes) else (self.raw_body or "").encode(),
                 uri_params=uri_params,
                 query=request.args,
-                headers=request.headers,
+                headers=request.headers,  # type: ignore[arg-type]
             )
-            if self.MOTO_SERVICE and not self.owns(operation.name, self.params):
-                return self._hand_to_moto(request, full_url)
             kwargs = {xform_name(name): value for name, value in self.params.items()}
             backend = self.backend
             with backend.lock:
