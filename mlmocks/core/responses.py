@@ -133,7 +133,9 @@ class ServiceResponse(BaseResponse):
         except NotFound:
             if self.MOTO_SERVICE:
                 return self._hand_to_moto(request, full_url)
-            return self._error(None, UnknownOperation(f"No operation of {self.SERVICE} matches {request.method} {urlparse(full_url).path}"))
+            path = urlparse(full_url).path
+            unknown = f"No operation of {self.SERVICE} matches {request.method} {path}"
+            return self._error(None, UnknownOperation(unknown))
         handler = self._handler(operation.name)
         if handler is None:
             if self.MOTO_SERVICE:
@@ -148,7 +150,7 @@ class ServiceResponse(BaseResponse):
             self.setup_class(request, full_url)
             self.params = parse_request(
                 operation,
-                body=self.raw_body if isinstance(self.raw_body, bytes) else (self.raw_body or "").encode(),
+                body=request.get_data(),
                 uri_params=uri_params,
                 query=request.args,
                 headers=request.headers,  # type: ignore[arg-type]
@@ -163,7 +165,8 @@ class ServiceResponse(BaseResponse):
             return self._error(operation, error)
         except Exception as bug:  # noqa: BLE001 - a bug must not leak a traceback
             log.exception("mlmocks failed on %s %s", self.SERVICE, operation.name)
-            return self._error(operation, InternalError(f"mlmocks could not handle this request: {bug!r}"))
+            internal = InternalError(f"mlmocks could not handle this request: {bug!r}")
+            return self._error(operation, internal)
         return self._serialize(operation, result)
 
     def _hand_to_moto(self, request: Request, full_url: str) -> TYPE_RESPONSE:
