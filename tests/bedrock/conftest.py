@@ -1,1 +1,0 @@
-from tests.modes import aws, decorator_aws  # noqa: F401  (fixtures)

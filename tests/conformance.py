@@ -1,0 +1,193 @@
+"""Conformance of raw responses to botocore's output shapes.
+
+boto3 drops what its parser does not know, so a parsed response cannot show an unknown
+key or a wrongly typed member: this checks the raw HTTP response instead, from a botocore
+``before-parse`` hook that sees every response of every client (in-process and against
+the server alike). Every response of an operation mlmocks implements is checked; the
+operations seen answered successfully are recorded, so a full test run can prove that
+every implemented operation's responses were checked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from botocore.model import OperationModel, Shape, StructureShape
+from botocore.utils import parse_timestamp
+
+from mlmocks.core.registry import implemented_operations
+from mlmocks.core.spec import operation_model
+
+#: (service, operation) pairs answered with a 2xx that conformed.
+SEEN: set[tuple[str, str]] = set()
+
+_ERROR_BODY_EXTRAS = {"message", "Message", "__type", "code"}
+
+
+def check_response(
+    service: str, operation: str, status: int, headers: Mapping[str, str], body: bytes
+) -> list[str]:
+    """What is wrong with this raw response of ``service``'s ``operation`` (nothing: [])."""
+    model = operation_model(service, operation)
+    if 200 <= status < 300:
+        return _check_success(model, status, body)
+    return _check_error(model, status, headers, body)
+
+
+def _check_success(model: OperationModel, status: int, body: bytes) -> list[str]:
+    problems = []
+    expected = model.http.get("responseCode", 200)
+    if status != expected:
+        problems.append(f"status {status}, the model says {expected}")
+    shape = model.output_shape
+    try:
+        document = json.loads(body) if body.strip() else {}
+    except ValueError:
+        return [*problems, f"body is not JSON: {body[:80]!r}"]
+    if shape is None:
+        if document not in ({}, None):
+            problems.append(f"the operation has no output, the body is {document!r}")
+        return problems
+    assert isinstance(shape, StructureShape)
+    payload = shape.serialization.get("payload")
+    if payload is not None:
+        problems += _check_value(shape.members[payload], document, payload)
+        return problems
+    body_members = {
+        name: member
+        for name, member in shape.members.items()
+        if "location" not in member.serialization
+    }
+    problems += _check_members(shape, body_members, document, "")
+    return problems
+
+
+def _check_error(
+    model: OperationModel, status: int, headers: Mapping[str, str], body: bytes
+) -> list[str]:
+    try:
+        document = json.loads(body) if body.strip() else {}
+    except ValueError:
+        return [f"error body is not JSON: {body[:80]!r}"]
+    if not isinstance(document, dict):
+        return [f"error body is not a JSON object: {document!r}"]
+    code = _header(headers, "x-amzn-errortype") or document.get("__type") or document.get("code")
+    if not code:
+        return ["error without a code (X-Amzn-ErrorType header, __type or code)"]
+    code = str(code).split(":")[0].split("#")[-1]
+    modeled = {error.name: error for error in model.error_shapes}
+    if code not in modeled:
+        return [f"error {code} is not one of the operation's modeled errors {sorted(modeled)}"]
+    shape = modeled[code]
+    problems = []
+    expected = shape.metadata.get("error", {}).get("httpStatusCode", 400)
+    if status != expected:
+        problems.append(f"{code} answered with status {status}, the model says {expected}")
+    unknown = set(document) - set(shape.members) - _ERROR_BODY_EXTRAS
+    if unknown:
+        problems.append(f"{code} body has unknown keys {sorted(unknown)}")
+    return problems
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _check_members(
+    shape: StructureShape, members: Mapping[str, Shape], document: Any, path: str
+) -> list[str]:
+    if not isinstance(document, dict):
+        return [f"{path or shape.name}: expected an object, got {type(document).__name__}"]
+    problems = []
+    wire_names = {member.serialization.get("name", name): name for name, member in members.items()}
+    for key in document:
+        if key not in wire_names:
+            problems.append(f"{path}{key}: not a member of {shape.name}")
+    for name in shape.required_members:
+        if name in members and members[name].serialization.get("name", name) not in document:
+            problems.append(f"{path}{name}: required member missing")
+    for key, value in document.items():
+        if key in wire_names:
+            problems += _check_value(members[wire_names[key]], value, f"{path}{key}")
+    return problems
+
+
+def _check_value(shape: Shape, value: Any, path: str) -> list[str]:
+    kind = shape.type_name
+    if value is None:
+        return [f"{path}: null"]
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        if shape.metadata.get("document"):
+            return []
+        return _check_members(shape, shape.members, value, f"{path}.")
+    if kind == "list":
+        if not isinstance(value, list):
+            return [f"{path}: expected a list, got {type(value).__name__}"]
+        member = shape.member  # type: ignore[attr-defined]
+        return [p for i, item in enumerate(value) for p in _check_value(member, item, f"{path}[{i}]")]
+    if kind == "map":
+        if not isinstance(value, dict):
+            return [f"{path}: expected a map, got {type(value).__name__}"]
+        return [
+            p
+            for key, item in value.items()
+            for p in _check_value(shape.value, item, f"{path}.{key}")  # type: ignore[attr-defined]
+        ]
+    if kind == "string":
+        if not isinstance(value, str):
+            return [f"{path}: expected a string, got {value!r}"]
+        enum = shape.metadata.get("enum")
+        if enum and value not in enum:
+            return [f"{path}: {value!r} is not one of {enum}"]
+        return []
+    if kind in ("integer", "long"):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return [] if ok else [f"{path}: expected an integer, got {value!r}"]
+    if kind in ("float", "double"):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return [] if ok else [f"{path}: expected a number, got {value!r}"]
+    if kind == "boolean":
+        return [] if isinstance(value, bool) else [f"{path}: expected a boolean, got {value!r}"]
+    if kind == "timestamp":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return []
+        try:
+            parse_timestamp(value)
+        except (ValueError, TypeError):
+            return [f"{path}: not a timestamp: {value!r}"]
+        return []
+    if kind == "blob":
+        return [] if isinstance(value, str) else [f"{path}: expected base64 text, got {value!r}"]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _implemented() -> dict[str, frozenset[str]]:
+    return implemented_operations()
+
+
+def before_parse_hook(
+    operation_model: OperationModel, response_dict: Mapping[str, Any], **_: Any
+) -> None:
+    """botocore ``before-parse`` handler: check every response of an mlmocks operation."""
+    service = operation_model.service_model.service_name
+    operation = operation_model.name
+    if operation not in _implemented().get(service, frozenset()):
+        return
+    status = int(response_dict["status_code"])
+    problems = check_response(
+        service, operation, status, response_dict["headers"], response_dict["body"] or b""
+    )
+    if problems:
+        raise AssertionError(
+            f"{service} {operation} answered {status} off its model:\n  " + "\n  ".join(problems)
+        )
+    if 200 <= status < 300:
+        SEEN.add((service, operation))
