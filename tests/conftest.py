@@ -29,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_seen_dir_key] = tempfile.mkdtemp(prefix="mlmocks-seen-")
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:  # xdist hook: hand the folder to each worker
     node.workerinput[_SEEN_DIR] = node.config.stash[_seen_dir_key]
 
