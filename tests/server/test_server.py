@@ -189,6 +189,11 @@ def test_aws_cli_against_the_server(mlmocks_server: str) -> None:
         env=env, capture_output=True, text=True,
     )
     assert missing.returncode != 0 and "ResourceNotFoundException" in missing.stderr
+    # moto's own services answer the CLI on the same server.
+    s3 = [sys.executable, "-m", "awscli", "s3api", "--endpoint-url", mlmocks_server]
+    subprocess.run([*s3, "create-bucket", "--bucket", "cli-bucket"], env=env, check=True, capture_output=True)
+    buckets = subprocess.run([*s3, "list-buckets"], env=env, capture_output=True, text=True, check=True)
+    assert [b["Name"] for b in json.loads(buckets.stdout)["Buckets"]] == ["cli-bucket"]
 
 
 # -- helpers -------------------------------------------------------------------------------
