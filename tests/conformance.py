@@ -10,15 +10,16 @@ every implemented operation's responses were checked.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import parse_timestamp
 
-from mlmocks.core.registry import implemented_operations
+from mlmocks.core.registry import implemented_operations, specs
 from mlmocks.core.spec import operation_model
 
 #: (service, operation) pairs answered with a 2xx that conformed.
@@ -28,13 +29,21 @@ _ERROR_BODY_EXTRAS = {"message", "Message", "__type", "code"}
 
 
 def check_response(
-    service: str, operation: str, status: int, headers: Mapping[str, str], body: bytes
+    service: str,
+    operation: str,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    unmodeled_validation: str | None = None,
 ) -> list[str]:
-    """What is wrong with this raw response of ``service``'s ``operation`` (nothing: [])."""
+    """What is wrong with this raw response of ``service``'s ``operation`` (nothing: []).
+
+    ``unmodeled_validation`` names a validation error the service answers with status
+    400 although its model omits it (SageMaker's ValidationException)."""
     model = operation_model(service, operation)
     if 200 <= status < 300:
         return _check_success(model, status, body)
-    return _check_error(model, status, headers, body)
+    return _check_error(model, status, headers, body, unmodeled_validation)
 
 
 def _check_success(model: OperationModel, status: int, body: bytes) -> list[str]:
@@ -66,7 +75,11 @@ def _check_success(model: OperationModel, status: int, body: bytes) -> list[str]
 
 
 def _check_error(
-    model: OperationModel, status: int, headers: Mapping[str, str], body: bytes
+    model: OperationModel,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    unmodeled_validation: str | None,
 ) -> list[str]:
     try:
         document = json.loads(body) if body.strip() else {}
@@ -79,6 +92,11 @@ def _check_error(
         return ["error without a code (X-Amzn-ErrorType header, __type or code)"]
     code = str(code).split(":")[0].split("#")[-1]
     modeled = {error.name: error for error in model.error_shapes}
+    if code == unmodeled_validation and code not in modeled:
+        unknown = set(document) - _ERROR_BODY_EXTRAS
+        return ([f"{code} answered with status {status}, not 400"] if status != 400 else []) + (
+            [f"{code} body has unknown keys {sorted(unknown)}"] if unknown else []
+        )
     if code not in modeled:
         return [f"error {code} is not one of the operation's modeled errors {sorted(modeled)}"]
     shape = modeled[code]
@@ -173,6 +191,12 @@ def _implemented() -> dict[str, frozenset[str]]:
     return implemented_operations()
 
 
+@cache
+def _validation_code(service: str) -> str:
+    responses = importlib.import_module(f"{specs()[service].package}.responses")
+    return str(responses.RESPONSE_CLASS.VALIDATION_ERROR.code)
+
+
 def before_parse_hook(
     operation_model: OperationModel, response_dict: Mapping[str, Any], **_: Any
 ) -> None:
@@ -183,7 +207,12 @@ def before_parse_hook(
         return
     status = int(response_dict["status_code"])
     problems = check_response(
-        service, operation, status, response_dict["headers"], response_dict["body"] or b""
+        service,
+        operation,
+        status,
+        response_dict["headers"],
+        response_dict["body"] or b"",
+        unmodeled_validation=_validation_code(service),
     )
     if problems:
         raise AssertionError(

@@ -19,6 +19,9 @@ class ServiceError(ServiceException):
     """A modeled error of a service. Subclasses set ``code``."""
 
     code = "ServiceError"
+    #: HTTP status, for errors a service answers but its model does not describe
+    #: (modeled errors take theirs from the model).
+    status = 400
 
     def __init__(self, message: str, **members: Any) -> None:
         super().__init__(message)

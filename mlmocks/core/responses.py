@@ -25,7 +25,7 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.model import OperationModel
 from moto.core.request import Request
 from moto.core.responses import BaseResponse
-from moto.core.routing import ServiceOperationRouter
+from moto.core.routing import ProtocolRouter, get_router_class
 from moto.core.serialize import XFormedAttributePicker, get_serializer_class
 from werkzeug.exceptions import NotFound
 
@@ -37,8 +37,29 @@ log = logging.getLogger("mlmocks")
 
 
 @cache
-def _router(service: str) -> ServiceOperationRouter:
-    return ServiceOperationRouter(service_model(service))
+def _router(service: str) -> ProtocolRouter:
+    """The router of the service's own protocol. (moto's ServiceOperationRouter picks
+    one from the Content-Type, and fails on a type the service does not speak: a
+    request's body is read in the service's protocol whatever its header says.)"""
+    model = service_model(service)
+    router_class = get_router_class(model.service_name, model.protocol)
+    assert router_class is not None, f"moto has no router for {model.protocol}"
+    return router_class(model)
+
+
+@cache
+def _modeled_errors(service: str) -> frozenset[str]:
+    return frozenset(shape.name for shape in service_model(service).error_shapes)
+
+
+@cache
+def _message_member(service: str) -> str:
+    """How the service's modeled errors spell their message member (Message or message)."""
+    for shape in service_model(service).error_shapes:
+        for member in shape.members:
+            if member.lower() == "message":
+                return member
+    return "message"
 
 
 @cache
@@ -64,6 +85,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 class UnknownOperation(ServiceError):
     code = "UnknownOperationException"
+    status = 404
 
 
 class InternalError(ServiceError):
@@ -128,14 +150,13 @@ class ServiceResponse(BaseResponse):
         return cls()._respond(request, full_url)
 
     def _respond(self, request: Request, full_url: str) -> TYPE_RESPONSE:
+        # Read the body before anything else can take it as form data.
+        body = request.get_data()
         try:
             operation, uri_params = _router(self.SERVICE).match(request)
         except NotFound:
-            if self.MOTO_SERVICE:
-                return self._hand_to_moto(request, full_url)
-            path = urlparse(full_url).path
-            unknown = f"No operation of {self.SERVICE} matches {request.method} {path}"
-            return self._error(None, UnknownOperation(unknown))
+            # No operation of the model, so none of moto's either (on a shared host).
+            return self._error(None, self._unknown_operation(request, full_url))
         handler = self._handler(operation.name)
         if handler is None:
             if self.MOTO_SERVICE:
@@ -143,14 +164,14 @@ class ServiceResponse(BaseResponse):
             message = f"mlmocks does not implement {self.SERVICE} {operation.name}"
             return 501, {"Content-Type": "application/json"}, json.dumps({"message": message})
         if operation.name in self.SHARED_OPERATIONS and not self.owns(
-            operation.name, _json_object(request.get_data())
+            operation.name, _json_object(body)
         ):
             return self._hand_to_moto(request, full_url)
         try:
             self.setup_class(request, full_url)
             self.params = parse_request(
                 operation,
-                body=request.get_data(),
+                body=body,
                 uri_params=uri_params,
                 query=request.args,
                 headers=request.headers,  # type: ignore[arg-type]
@@ -168,6 +189,16 @@ class ServiceResponse(BaseResponse):
             internal = InternalError(f"mlmocks could not handle this request: {bug!r}")
             return self._error(operation, internal)
         return self._serialize(operation, result)
+
+    def _unknown_operation(self, request: Request, full_url: str) -> UnknownOperation:
+        model = service_model(self.SERVICE)
+        if model.protocol == "json":
+            target = request.headers.get("X-Amz-Target")
+            error = UnknownOperation(f"{self.SERVICE} has no operation named by X-Amz-Target {target!r}")
+            error.status = 400
+            return error
+        path = urlparse(full_url).path
+        return UnknownOperation(f"No operation of {self.SERVICE} matches {request.method} {path}")
 
     def _hand_to_moto(self, request: Request, full_url: str) -> TYPE_RESPONSE:
         assert self.MOTO_SERVICE
@@ -191,4 +222,21 @@ class ServiceResponse(BaseResponse):
         return serialized["status_code"], headers, serialized["body"]
 
     def _error(self, operation: OperationModel | None, error: ServiceError) -> TYPE_RESPONSE:
-        return self._serialize(operation, error)
+        if error.code in _modeled_errors(self.SERVICE):
+            return self._serialize(operation, error)
+        # An error the service answers but its model omits (SageMaker's
+        # ValidationException, an unknown operation): written here in the protocol's
+        # JSON error format, since moto's serializer only knows modeled shapes.
+        model = service_model(self.SERVICE)
+        content_type = (
+            f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.0')}"
+            if model.protocol == "json"
+            else "application/json"
+        )
+        headers = {
+            "Content-Type": content_type,
+            "X-Amzn-ErrorType": error.code,
+            "x-amzn-RequestId": str(uuid.uuid4()),
+        }
+        body = {"__type": error.code, _message_member(self.SERVICE): error.message}
+        return error.status, headers, json.dumps(body)
