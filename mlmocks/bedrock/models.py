@@ -9,7 +9,7 @@ from moto.core.base_backend import BackendDict
 
 from mlmocks.core.backend import ServiceBackend, random_id, tag_dict, tag_list
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import InvalidToken, Page, Store, paginate
+from mlmocks.core.listing import Page, Store, paginate
 
 from .exceptions import (
     ConflictException,
@@ -283,18 +283,15 @@ class BedrockBackend(ServiceBackend):
         sort_order: str | None,
     ) -> Page[Any]:
         # sortBy has one value, CreationTime; newest first unless told otherwise.
-        try:
-            return paginate(
-                store,
-                sort_name="CreationTime",
-                sort_key=lambda item: item.creation_time,
-                descending=sort_order != "Ascending",
-                where=wanted,
-                max_results=max_results or DEFAULT_MAX_RESULTS,
-                next_token=next_token,
-            )
-        except InvalidToken:
-            raise ValidationException(f"Invalid nextToken: {next_token}") from None
+        return paginate(
+            store,
+            sort_name="CreationTime",
+            sort_key=lambda item: item.creation_time,
+            descending=sort_order != "Ascending",
+            where=wanted,
+            max_results=max_results or DEFAULT_MAX_RESULTS,
+            next_token=next_token,
+        )
 
 
 def _created_between(created: datetime, after: datetime | None, before: datetime | None) -> bool:

@@ -95,7 +95,12 @@ class Page(Generic[T]):
 
 
 class InvalidToken(Exception):
-    """A next token this listing did not make. Services turn it into their own error."""
+    """A next token this listing did not make. The dispatcher answers it with the
+    service's validation error, naming the field."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
 
 
 def _encode_token(sort_name: str, descending: bool, position: tuple[Any, int]) -> str:

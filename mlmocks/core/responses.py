@@ -30,6 +30,7 @@ from moto.core.serialize import XFormedAttributePicker, get_serializer_class
 from werkzeug.exceptions import NotFound
 
 from .errors import InvalidInput, ServiceError
+from .listing import InvalidToken
 from .spec import service_model
 from .validation import parse_request
 
@@ -182,6 +183,10 @@ class ServiceResponse(BaseResponse):
                 result = handler(self, **kwargs)
         except InvalidInput as invalid:
             return self._error(operation, self.VALIDATION_ERROR(invalid.message))
+        except InvalidToken as invalid:
+            field = next((k for k, v in self.params.items() if v == invalid.token), "nextToken")
+            message = f"Invalid pagination token {invalid.token!r} at '{field}': it was not returned by this listing"
+            return self._error(operation, self.VALIDATION_ERROR(message))
         except ServiceError as error:
             return self._error(operation, error)
         except Exception as bug:  # noqa: BLE001 - a bug must not leak a traceback

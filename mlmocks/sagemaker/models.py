@@ -15,7 +15,7 @@ from moto.core.base_backend import BackendDict
 
 from mlmocks.core.backend import ServiceBackend, tag_dict, tag_list
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import InvalidToken, Page, Store, paginate
+from mlmocks.core.listing import Page, Store, paginate
 from mlmocks.core.spec import service_model
 
 from .exceptions import ResourceInUse, ResourceNotFound, ValidationException
@@ -350,20 +350,17 @@ class SageMakerBackend(ServiceBackend):
             "Name": lambda job: job.name,
             "Status": lambda job: job.status,
         }
-        try:
-            return paginate(
-                self.compilation_jobs,
-                sort_name=sort_by,
-                sort_key=keys[sort_by],
-                # A job's status moves on its own: that view is never cached.
-                stable=sort_by != "Status",
-                descending=sort_order == "Descending",
-                where=wanted,
-                max_results=max_results or DEFAULT_MAX_RESULTS,
-                next_token=next_token,
-            )
-        except InvalidToken:
-            raise ValidationException(f"Invalid pagination token: {next_token}") from None
+        return paginate(
+            self.compilation_jobs,
+            sort_name=sort_by,
+            sort_key=keys[sort_by],
+            # A job's status moves on its own: that view is never cached.
+            stable=sort_by != "Status",
+            descending=sort_order == "Descending",
+            where=wanted,
+            max_results=max_results or DEFAULT_MAX_RESULTS,
+            next_token=next_token,
+        )
 
     def find_job(self, kind: str, identifier: str) -> CompilationJob | None:
         return self.compilation_jobs.get(self._name_by_arn.get(identifier, identifier))
