@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -52,11 +53,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     folder = workerinput[_SEEN_DIR] if workerinput else config.stash[_seen_dir_key]
     name = workerinput["workerid"] if workerinput else "main"
     Path(folder, f"{name}.json").write_text(json.dumps(sorted(conformance.SEEN)))
-    if workerinput or not _full_run(config) or exitstatus != 0:
+    if workerinput:
         return
     seen = {
         tuple(pair) for path in Path(folder).glob("*.json") for pair in json.loads(path.read_text())
     }
+    shutil.rmtree(folder, ignore_errors=True)
+    if not _full_run(config) or exitstatus != 0:
+        return
     from mlmocks.core.registry import implemented_operations
 
     missing = sorted(
