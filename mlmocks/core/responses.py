@@ -27,7 +27,7 @@ from moto.core.request import Request
 from moto.core.responses import BaseResponse
 from moto.core.routing import ProtocolRouter, get_router_class
 from moto.core.serialize import XFormedAttributePicker, get_serializer_class
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 
 from .errors import InvalidInput, ServiceError
 from .listing import InvalidToken
@@ -87,6 +87,13 @@ def _json_object(body: bytes) -> dict[str, Any]:
 class UnknownOperation(ServiceError):
     code = "UnknownOperationException"
     status = 404
+
+
+class AccessDenied(ServiceError):
+    """moto's IAM enforcement refused the request."""
+
+    code = "AccessDeniedException"
+    status = 403
 
 
 class InternalError(ServiceError):
@@ -170,6 +177,8 @@ class ServiceResponse(BaseResponse):
             return self._hand_to_moto(request, full_url)
         try:
             self.setup_class(request, full_url)
+            # moto's IAM enforcement (set_initial_no_auth_action_count), as for its own services.
+            self._authenticate_and_authorize_normal_action()
             self.params = parse_request(
                 operation,
                 body=body,
@@ -181,6 +190,9 @@ class ServiceResponse(BaseResponse):
             backend = self.backend
             with backend.lock:
                 result = handler(self, **kwargs)
+        except HTTPException as denied:  # moto's IAM said no: in this service's own format
+            message = getattr(denied, "message", None) or str(denied.description)
+            return self._error(operation, AccessDenied(message))
         except InvalidInput as invalid:
             return self._error(operation, self.VALIDATION_ERROR(invalid.message))
         except InvalidToken as invalid:

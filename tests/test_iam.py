@@ -1,0 +1,42 @@
+"""moto's IAM enforcement applies to mlmocks' operations as to moto's own, and a refusal
+is the service's own AccessDeniedException."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from moto.core import set_initial_no_auth_action_count
+
+from mlmocks import mock_mljobs
+from tests.helpers import ROLE, SOURCE
+
+
+def allow(actions: list[str]) -> str:
+    statement = {"Effect": "Allow", "Action": actions, "Resource": "*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+@mock_mljobs
+@set_initial_no_auth_action_count(4)
+def test_iam_policies_are_enforced() -> None:
+    iam = boto3.client("iam", region_name="us-east-1")
+    iam.create_user(UserName="analyst")
+    iam.put_user_policy(
+        UserName="analyst", PolicyName="import", PolicyDocument=allow(["bedrock:CreateModelImportJob"])
+    )
+    key = iam.create_access_key(UserName="analyst")["AccessKey"]
+    bedrock = boto3.client(
+        "bedrock",
+        region_name="us-east-1",
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+    arn = bedrock.create_model_import_job(
+        jobName="job-1", importedModelName="model-1", roleArn=ROLE, modelDataSource=SOURCE
+    )["jobArn"]
+    with pytest.raises(bedrock.exceptions.AccessDeniedException) as info:
+        bedrock.tag_resource(resourceARN=arn, tags=[{"key": "k", "value": "v"}])
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert "bedrock:TagResource" in str(info.value)
