@@ -130,6 +130,10 @@ class ServiceResponse(BaseResponse):
         moto's resources is moto's to check."""
         return True
 
+    def check(self, operation: str) -> None:
+        """Checks a service makes of every request beyond its model (``self.params`` is
+        validated by then); raise the service's error to refuse it. Default: none."""
+
     # -- plumbing ---------------------------------------------------------------------
 
     @property
@@ -186,6 +190,7 @@ class ServiceResponse(BaseResponse):
                 query=request.args,
                 headers=request.headers,  # type: ignore[arg-type]
             )
+            self.check(operation.name)
             kwargs = {xform_name(name): value for name, value in self.params.items()}
             backend = self.backend
             with backend.lock:
