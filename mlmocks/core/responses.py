@@ -113,6 +113,8 @@ class ServiceResponse(BaseResponse):
     VALIDATION_ERROR: ClassVar[type[ServiceError]]
     #: Where the host is shared, the moto service that answers everything else.
     MOTO_SERVICE: ClassVar[str | None] = None
+    #: Bodies stay bytes (moto would decode them as text; images and bad bytes are not).
+    use_raw_body = True
 
     def __init__(self) -> None:
         super().__init__(service_name=self.SERVICE)

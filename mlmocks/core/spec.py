@@ -40,3 +40,27 @@ def paginators(service_name: str) -> dict:
         return _loader().load_service_model(service_name, "paginators-1")["pagination"]
     except Exception:  # a service without paginators
         return {}
+
+
+_lent = False
+
+
+def lend_models_to_botocore(service_name: str) -> None:
+    """Make botocore (so boto3 and every client) find a model mlmocks ships, where the
+    installed botocore lacks the service. Sessions created from now on search mlmocks'
+    data folder after botocore's own, as they would a folder named in AWS_DATA_PATH."""
+    global _lent
+    if _lent or os.path.isdir(os.path.join(Loader.BUILTIN_DATA_PATH, service_name)):
+        return
+    import botocore.session
+
+    botocore_create_loader = botocore.session.create_loader
+
+    def create_loader(search_path_string: str | None = None) -> Loader:
+        loader = botocore_create_loader(search_path_string)
+        if DATA_PATH not in loader.search_paths:
+            loader.search_paths.append(DATA_PATH)
+        return loader
+
+    botocore.session.create_loader = create_loader
+    _lent = True
