@@ -14,6 +14,7 @@ CLUSTER = "https://my-cluster.cluster-abc123xyz.us-east-1.neptune.amazonaws.com:
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/neptune-ml"
 PROCESSING = "neptunedata::ml-data-processing-job"
 TRAINING = "neptunedata::ml-model-training-job"
+TRANSFORM = "neptunedata::ml-model-transform-job"
 
 
 def neptune(aws: Aws, endpoint: str = CLUSTER, **kwargs: Any) -> Any:
@@ -260,3 +261,30 @@ def test_non_ml_operations_are_not_mocked(decorator_aws: Aws) -> None:
     with pytest.raises(Exception) as info:
         client.get_engine_status()
     assert "501" in str(info.value) or "does not implement" in str(info.value)
+
+
+def test_training_and_transform_jobs_list_and_cancel(aws: Aws) -> None:
+    client = neptune(aws)
+    process(client)
+    aws.control.set_progression(TRAINING, "manual", times=1000)
+    aws.control.set_progression(TRANSFORM, "manual", times=1000)
+    train(client)
+    train(client, job_id="train-2")
+    assert client.list_ml_model_training_jobs()["ids"] == ["train-2", "train-1"]
+    assert client.list_ml_model_training_jobs(maxItems=1)["ids"] == ["train-2"]
+    assert client.cancel_ml_model_training_job(id="train-2", clean=False)["status"] == "Stopping"
+    aws.control.advance(TRAINING, "train-2")
+    assert client.get_ml_model_training_job(id="train-2")["status"] == "Stopped"
+
+    aws.control.advance(TRAINING, "train-1")
+    client.start_ml_model_transform_job(
+        id="transform-1", mlModelTrainingJobId="train-1", modelTransformOutputS3Location="s3://graph/t/"
+    )
+    assert client.list_ml_model_transform_jobs()["ids"] == ["transform-1"]
+    assert client.cancel_ml_model_transform_job(id="transform-1", clean=True)["status"] == "Stopping"
+    aws.control.advance(TRANSFORM, "transform-1")
+    transform = client.get_ml_model_transform_job(id="transform-1")
+    assert transform["status"] == "Stopped"
+    assert "models" not in transform
+    with pytest.raises(client.exceptions.BadRequestException):
+        client.cancel_ml_model_transform_job(id="transform-1")
