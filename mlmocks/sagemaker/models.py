@@ -402,9 +402,13 @@ class SageMakerBackend(ServiceBackend, TaggableResourcesMixin):
     # -- moto's Resource Groups Tagging API ----------------------------------------------
 
     def iter_tagged_resources(self) -> Iterator[TaggedResource]:
+        # A snapshot: moto keeps this iterator between pages, so it must not hold the lock.
         with self.lock:
-            for job in self.compilation_jobs:
-                yield TaggedResource(job.arn, dict(job.tags), "sagemaker:compilation-job")
+            resources = [
+                TaggedResource(job.arn, dict(job.tags), "sagemaker:compilation-job")
+                for job in self.compilation_jobs
+            ]
+        return iter(resources)
 
     def owns_arn(self, arn: str) -> bool:
         # moto's SageMaker backend claims every other SageMaker ARN.

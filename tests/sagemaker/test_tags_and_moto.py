@@ -235,6 +235,13 @@ def test_resource_groups_tagging_api_sees_compilation_jobs(aws: Aws) -> None:
     assert tags_of(sagemaker, compilation_arn) == {"cost": "ml"}
     assert tags_of(sagemaker, model_arn) == {"team": "serving", "cost": "ml"}
     assert sorted(tagging.get_tag_keys()["TagKeys"]) == ["cost", "cost", "team"]
+    # Pages of one: moto keeps the listing between requests, while our jobs keep being served.
+    second_arn = create_job(sagemaker, name="compile-2", Tags=[{"Key": "team", "Value": "vision"}])
+    walked = []
+    for page in tagging.get_paginator("get_resources").paginate(ResourcesPerPage=1):
+        walked += [r["ResourceARN"] for r in page["ResourceTagMappingList"]]
+        assert len(sagemaker.list_compilation_jobs()["CompilationJobSummaries"]) == 3
+    assert sorted(walked) == sorted([compilation_arn, second_arn, model_arn])
 
     # A compilation job that does not exist is refused, not handed to moto's SageMaker.
     with pytest.raises(ClientError) as info:
