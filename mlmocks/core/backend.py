@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from moto.core.base_backend import BaseBackend
+from moto.core.base_backend import BackendDict, BaseBackend, backend_lock
 from moto.moto_api._internal import mock_random
 
 from .jobs import Job
@@ -49,6 +49,23 @@ class ServiceBackend(BaseBackend):
     def find_job(self, kind: str, identifier: str) -> Job | None:
         """The job of ``kind`` known as ``identifier`` here, for job control."""
         return None
+
+
+class SharedHostBackendDict(BackendDict):
+    """The backends of a service on a host shared with moto, whose backend joins moto's
+    Resource Groups Tagging API next to moto's backend for the same ARN namespace.
+
+    That API tags an ARN through the first backend that claims it, in the order backends
+    were first used, and moto's backend claims every ARN of its namespace. Put first
+    when first used, ours answers for the resources it owns (its ``owns_arn``)."""
+
+    def _create_account_specific_backend(self, account_id: str) -> None:
+        with backend_lock:
+            new = self not in BackendDict._instances  # type: ignore[misc]
+            super()._create_account_specific_backend(account_id)
+            if new:
+                BackendDict._instances.remove(self)  # type: ignore[misc]
+                BackendDict._instances.insert(0, self)  # type: ignore[misc]
 
 
 def tag_dict(tags: Iterable[Mapping[str, Any]] | None, key: str = "key", value: str = "value") -> dict[str, str]:

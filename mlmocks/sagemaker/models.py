@@ -1,21 +1,22 @@
 """SageMaker Neo compilation jobs: state for one account and region.
 
 Only the compilation job family lives here; moto's SageMaker backend keeps everything
-else (and is read, never written, to resolve a ModelPackageVersionArn).
+else (and is read, never written, to resolve a ModelPackageVersionArn). Tagged
+compilation jobs show in moto's Resource Groups Tagging API beside moto's resources.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from moto.core.base_backend import BackendDict
+from moto.core.resource_tagging import TaggableResourcesMixin, TaggedResource
 
-from mlmocks.core.backend import ServiceBackend, tag_dict, tag_list
+from mlmocks.core.backend import ServiceBackend, SharedHostBackendDict, tag_dict, tag_list
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import Page, Store, paginate
+from mlmocks.core.listing import InvalidToken, Page, Store, paginate
 from mlmocks.core.spec import service_model
 
 from .exceptions import ResourceInUse, ResourceNotFound, ValidationException
@@ -28,12 +29,14 @@ COMPILATION_JOB = Lifecycle(
 )
 
 #: Statuses from which StopCompilationJob may stop a job.
-STOPPABLE = frozenset({"STARTING", "INPROGRESS"})
+STOPPABLE = ("STARTING", "INPROGRESS")
 #: Statuses in which DeleteCompilationJob may delete a job (the API reference's list).
-DELETABLE = frozenset({"COMPLETED", "FAILED", "STOPPED"})
+DELETABLE = ("COMPLETED", "FAILED", "STOPPED")
 
 #: Tags a SageMaker resource may carry.
 MAX_TAGS = 50
+#: The longest FailureReason the API shows (the FailureReason shape's max).
+MAX_FAILURE_REASON = 1024
 #: Page size of ListCompilationJobs without MaxResults (SageMaker's List* default).
 DEFAULT_MAX_RESULTS = 10
 #: StoppingCondition.MaxRuntimeInSeconds may be at most 28 days (API reference).
@@ -121,6 +124,17 @@ def compiled_artifact(input_uri: str, output_location: str, target: str) -> str:
     return f"{output_location.rstrip('/')}/{base}-{target}.tar.gz"
 
 
+def is_compilation_job_arn(arn: str) -> bool:
+    """Whether ``arn`` names a compilation job (of any account, region or partition)."""
+    parts = arn.split(":", 5)
+    return (
+        len(parts) == 6
+        and parts[0] == "arn"
+        and parts[2] == "sagemaker"
+        and parts[5].startswith("compilation-job/")
+    )
+
+
 class CompilationJob(Job):
     LIFECYCLE = COMPILATION_JOB
 
@@ -179,8 +193,9 @@ class CompilationJob(Job):
         if status == "INPROGRESS":
             self.compilation_start_time = at
         elif status == "COMPLETED":
-            digest = hashlib.sha256(
-                f"{self.arn}|{self.model_artifacts['S3ModelArtifacts']}".encode()
+            # "a BLAKE2 hash value that identifies the compiled model artifacts"
+            digest = hashlib.blake2b(
+                f"{self.arn}|{self.model_artifacts['S3ModelArtifacts']}".encode(), digest_size=32
             ).hexdigest()
             self.model_digests = {"ArtifactDigest": digest}
             derived = FRAMEWORKS_WITH_DERIVED_INPUT.get(self.input_config["Framework"])
@@ -203,7 +218,7 @@ class CompilationJob(Job):
             "CreationTime": self.creation_time,
             "LastModifiedTime": self.last_modified_time,
             # Required members of the output shape: always there, empty until a failure.
-            "FailureReason": self.failure or "",
+            "FailureReason": (self.failure or "")[:MAX_FAILURE_REASON],
             "ModelArtifacts": self.model_artifacts,
             "ModelDigests": self.model_digests,
             "RoleArn": self.role_arn,
@@ -234,8 +249,10 @@ class CompilationJob(Job):
         return summary
 
 
-class SageMakerBackend(ServiceBackend):
+class SageMakerBackend(ServiceBackend, TaggableResourcesMixin):
     ARN_SERVICE = "sagemaker"
+    #: moto's Resource Groups Tagging API lists our tagged jobs beside moto's resources.
+    SERVICE_NAMESPACE = "sagemaker"
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -301,23 +318,12 @@ class SageMakerBackend(ServiceBackend):
 
     def stop_compilation_job(self, name: str) -> None:
         job = self.get_compilation_job(name)
-        status = job.status
-        if status not in STOPPABLE:
-            raise ValidationException(
-                f"The request was rejected because the compilation job {name} is in status "
-                f"{status}. Only a job in status STARTING or INPROGRESS can be stopped."
-            )
+        _require_status(job, STOPPABLE, "stopped")
         job.begin_stopping()
 
     def delete_compilation_job(self, name: str) -> None:
         job = self.get_compilation_job(name)
-        status = job.status
-        if status not in DELETABLE:
-            raise ValidationException(
-                f"The request was rejected because the compilation job {name} is in status "
-                f"{status}. A compilation job can be deleted only in status COMPLETED, FAILED "
-                "or STOPPED: stop it first."
-            )
+        _require_status(job, DELETABLE, "deleted")
         self.compilation_jobs.remove(name)
         del self._name_by_arn[job.arn]
 
@@ -385,13 +391,36 @@ class SageMakerBackend(ServiceBackend):
         if next_token is not None:
             # A resource has at most 50 tags and a page at least 50: this listing never
             # hands out a token, so any token is not one of its own.
-            raise ValidationException(f"Invalid pagination token: {next_token}")
+            raise InvalidToken(next_token)
         return tag_list(job.tags, "Key", "Value")
 
     def delete_tags(self, resource_arn: str, tag_keys: list[str]) -> None:
         job = self._tagged(resource_arn)
         gone = set(tag_keys)
         job.tags = {key: value for key, value in job.tags.items() if key not in gone}
+
+    # -- moto's Resource Groups Tagging API ----------------------------------------------
+
+    def iter_tagged_resources(self) -> Iterator[TaggedResource]:
+        # A snapshot: moto keeps this iterator between pages, so it must not hold the lock.
+        with self.lock:
+            resources = [
+                TaggedResource(job.arn, dict(job.tags), "sagemaker:compilation-job")
+                for job in self.compilation_jobs
+            ]
+        return iter(resources)
+
+    def owns_arn(self, arn: str) -> bool:
+        # moto's SageMaker backend claims every other SageMaker ARN.
+        return is_compilation_job_arn(arn)
+
+    def tag_resource(self, arn: str, tags: dict[str, str]) -> None:
+        with self.lock:
+            self.add_tags(arn, tag_list(tags, "Key", "Value"))
+
+    def untag_resource(self, arn: str, tag_keys: list[str]) -> None:
+        with self.lock:
+            self.delete_tags(arn, tag_keys)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -473,6 +502,16 @@ def _check_stopping_condition(condition: dict[str, Any]) -> None:
         )
 
 
+def _require_status(job: CompilationJob, allowed: tuple[str, ...], action: str) -> None:
+    status = job.status
+    if status not in allowed:
+        raise ValidationException(
+            f"The request was rejected because the compilation job {job.name} is in status "
+            f"{status}. A compilation job can be {action} only in status "
+            f"{', '.join(allowed[:-1])} or {allowed[-1]}."
+        )
+
+
 def _between(value: datetime, after: datetime | None, before: datetime | None) -> bool:
     # Compared at the millisecond precision the API shows times in, so a time read from a
     # response and sent back as a bound excludes the job it was read from.
@@ -480,4 +519,4 @@ def _between(value: datetime, after: datetime | None, before: datetime | None) -
     return (after is None or value > after) and (before is None or value < before)
 
 
-sagemaker_backends = BackendDict(SageMakerBackend, "sagemaker")
+sagemaker_backends = SharedHostBackendDict(SageMakerBackend, "sagemaker")

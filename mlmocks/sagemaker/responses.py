@@ -11,9 +11,7 @@ from typing import Any
 from mlmocks.core.responses import ServiceResponse
 
 from .exceptions import ValidationException
-from .models import SageMakerBackend, sagemaker_backends
-
-_OUR_RESOURCE_TYPE = ":compilation-job/"
+from .models import SageMakerBackend, is_compilation_job_arn, sagemaker_backends
 
 
 class SageMakerResponse(ServiceResponse):
@@ -33,7 +31,7 @@ class SageMakerResponse(ServiceResponse):
         arn = body.get("ResourceArn")
         if not isinstance(arn, str):
             return True  # malformed: ours to reject with a proper validation error
-        return _OUR_RESOURCE_TYPE in arn
+        return is_compilation_job_arn(arn)
 
     # -- compilation jobs ---------------------------------------------------------------
 

@@ -130,6 +130,13 @@ def test_a_job_made_to_fail(aws: Aws) -> None:
     assert describe(sagemaker, "compile-3")["FailureReason"] == "out of capacity"
 
 
+def test_a_long_failure_reason_is_cut_to_the_api_limit(aws: Aws) -> None:
+    sagemaker = aws.client("sagemaker")
+    aws.control.fail(KIND, "x" * 2000, job="compile-1")
+    create_job(sagemaker)
+    assert describe(sagemaker)["FailureReason"] == "x" * 1024
+
+
 def test_failing_a_running_job_by_arn(aws: Aws) -> None:
     sagemaker = aws.client("sagemaker")
     aws.control.set_progression(KIND, "manual", times=1000)
@@ -186,13 +193,20 @@ def test_stop_of_a_finished_or_unknown_job(aws: Aws) -> None:
     assert error_of(missing)[1] == 400 and "nope" in error_of(missing)[2]
 
 
-def test_a_stopped_job_cannot_be_made_to_fail(aws: Aws) -> None:
+def test_stop_while_starting(aws: Aws) -> None:
+    """A job stopped before it started never gets a CompilationStartTime; it ends when
+    it is STOPPED, and a stopped job cannot be made to fail."""
     sagemaker = aws.client("sagemaker")
     aws.control.set_progression(KIND, "manual", times=1000)
     create_job(sagemaker)
     sagemaker.stop_compilation_job(CompilationJobName="compile-1")
     with pytest.raises(Exception, match="already STOPPING"):
         aws.control.fail(KIND, "too late", job="compile-1")
+    assert aws.control.advance(KIND, "compile-1", steps=5) == "STOPPED"
+    stopped = describe(sagemaker)
+    assert stopped["CompilationJobStatus"] == "STOPPED"
+    assert "CompilationStartTime" not in stopped
+    assert stopped["CreationTime"] <= stopped["CompilationEndTime"] == stopped["LastModifiedTime"]
 
 
 def test_delete_only_a_finished_job(aws: Aws) -> None:
@@ -387,6 +401,19 @@ def test_validation_names_the_field(aws: Aws) -> None:
          "InputConfig.FrameworkVersion", "XGBOOST"),
         ({"StoppingCondition": {"MaxRuntimeInSeconds": 900, "MaxWaitTimeInSeconds": 600}},
          "StoppingCondition.MaxWaitTimeInSeconds", "greater than"),
+        ({"CompilationJobName": None}, "CompilationJobName", "must not be null"),
+        ({"CompilationJobName": "-leading-dash"}, "CompilationJobName", "regular expression pattern"),
+        ({"StoppingCondition": None}, "StoppingCondition", "must not be null"),
+        ({"InputConfig": {"Framework": "ONNX"}}, "InputConfig.S3Uri", "must not be null"),
+        ({"InputConfig": {**INPUT, "DataInputConfig": ""}}, "InputConfig.DataInputConfig",
+         "length greater than or equal to 1"),
+        ({"OutputConfig": {**OUTPUT, "CompilerOptions": "{}"}}, "OutputConfig.CompilerOptions",
+         "length greater than or equal to 3"),
+        ({"OutputConfig": {"S3OutputLocation": "s3://o",
+                           "TargetPlatform": {"Os": "LINUX", "Arch": "ARM64", "Accelerator": "TPU"}}},
+         "OutputConfig.TargetPlatform.Accelerator", "enum value set"),
+        ({"ModelPackageVersionArn": "arn:aws:sagemaker:us-east-1:123:model-package/x"},
+         "ModelPackageVersionArn", "regular expression pattern"),
     ]
     for change, field, words in cases:
         with pytest.raises(ClientError) as info:
@@ -397,10 +424,16 @@ def test_validation_names_the_field(aws: Aws) -> None:
     # Nothing half-written.
     assert sagemaker.list_compilation_jobs()["CompilationJobSummaries"] == []
 
-    for name in ("", "has space", "x" * 64):
-        with pytest.raises(ClientError) as info:
-            sagemaker.describe_compilation_job(CompilationJobName=name)
-        assert error_of(info)[0] == "ValidationException" and "CompilationJobName" in error_of(info)[2]
+    for call in (
+        sagemaker.describe_compilation_job,
+        sagemaker.stop_compilation_job,
+        sagemaker.delete_compilation_job,
+    ):
+        for name in ("", "has space", "x" * 64):
+            with pytest.raises(ClientError) as info:
+                call(CompilationJobName=name)
+            code, _, message = error_of(info)
+            assert code == "ValidationException" and "'CompilationJobName'" in message, message
 
 
 def test_state_is_per_account_and_region(aws: Aws) -> None:

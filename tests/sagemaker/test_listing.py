@@ -162,7 +162,8 @@ def test_bad_tokens_and_parameters(aws: Aws) -> None:
     ):
         with pytest.raises(ClientError) as info:
             sagemaker.list_compilation_jobs(**kwargs)
-        assert error_of(info)[:2] == ("ValidationException", 400)
+        code, http_status, message = error_of(info)
+        assert (code, http_status) == ("ValidationException", 400) and "'NextToken'" in message
     for kwargs, field in [
         ({"MaxResults": 0}, "MaxResults"),
         ({"MaxResults": 101}, "MaxResults"),
@@ -191,3 +192,21 @@ def test_paginator_walks_everything(aws: Aws) -> None:
     limited = paginator.paginate(PaginationConfig={"MaxItems": 4, "PageSize": 3}).build_full_result()
     assert names(limited["CompilationJobSummaries"]) == [f"job-{i}" for i in range(4)]
     assert "NextToken" in limited
+
+
+def test_paginator_keeps_filters_and_sort_on_every_page(aws: Aws) -> None:
+    sagemaker = make_jobs(aws)
+    paginator = sagemaker.get_paginator("list_compilation_jobs")
+    pages = list(paginator.paginate(SortBy="Status", SortOrder="Descending",
+                                    PaginationConfig={"PageSize": 2}))
+    assert [len(page["CompilationJobSummaries"]) for page in pages] == [2, 2, 1]
+    statuses = [s["CompilationJobStatus"] for page in pages for s in page["CompilationJobSummaries"]]
+    assert statuses == ["STOPPED", "STARTING", "INPROGRESS", "FAILED", "COMPLETED"]
+
+    # Resumed from a token, with a filter that only some jobs pass.
+    first = paginator.paginate(NameContains="a-job", SortBy="Name",
+                               PaginationConfig={"MaxItems": 1}).build_full_result()
+    assert names(first["CompilationJobSummaries"]) == ["alpha-job"]
+    rest = paginator.paginate(NameContains="a-job", SortBy="Name",
+                              PaginationConfig={"StartingToken": first["NextToken"]}).build_full_result()
+    assert names(rest["CompilationJobSummaries"]) == ["delta-job"]

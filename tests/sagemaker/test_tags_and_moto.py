@@ -50,10 +50,6 @@ def test_tags_given_at_create_and_after(aws: Aws) -> None:
     assert {t["Key"]: t["Value"] for t in added["Tags"]} == {"team": "vision", "stage": "prod", "cost": ""}
     sagemaker.delete_tags(ResourceArn=arn, TagKeys=["team", "not-there"])
     assert tags_of(sagemaker, arn) == {"stage": "prod", "cost": ""}
-    listed = sagemaker.list_tags(ResourceArn=arn, MaxResults=50)
-    assert "NextToken" not in listed
-    paged = [t for page in sagemaker.get_paginator("list_tags").paginate(ResourceArn=arn) for t in page["Tags"]]
-    assert {t["Key"] for t in paged} == {"stage", "cost"}
 
     # At most 50 tags on a resource: a rejected AddTags adds none.
     too_many = [{"Key": f"k{i}", "Value": "v"} for i in range(49)]
@@ -80,9 +76,35 @@ def test_tags_of_unknown_or_foreign_compilation_jobs(aws: Aws) -> None:
             with pytest.raises(ClientError) as info:
                 call(ResourceArn=unknown, **extra)
             assert error_of(info)[:2] == ("ValidationException", 400)
+
+
+def test_list_tags_pages(aws: Aws) -> None:
+    """At most 50 tags and at least 50 a page: one page for a compilation job, and a token
+    that is not ours is refused. moto pages its own resources' tags."""
+    sagemaker = aws.client("sagemaker")
+    arn = create_job(sagemaker, Tags=[{"Key": f"k{i:02d}", "Value": str(i)} for i in range(50)])
+    listed = sagemaker.list_tags(ResourceArn=arn, MaxResults=50)
+    assert [t["Key"] for t in listed["Tags"]] == [f"k{i:02d}" for i in range(50)]
+    assert "NextToken" not in listed
+    paged = [t for page in sagemaker.get_paginator("list_tags").paginate(ResourceArn=arn) for t in page["Tags"]]
+    assert paged == listed["Tags"]
     with pytest.raises(ClientError) as info:
         sagemaker.list_tags(ResourceArn=arn, NextToken="made-up")
-    assert error_of(info)[0] == "ValidationException"
+    code, http_status, message = error_of(info)
+    assert (code, http_status) == ("ValidationException", 400) and "'NextToken'" in message
+
+    # moto's training job keeps more tags than a page: moto answers with its own tokens.
+    training_arn = moto_training_job(sagemaker)
+    for batch in range(2):
+        sagemaker.add_tags(ResourceArn=training_arn,
+                           Tags=[{"Key": f"b{batch}-{i:02d}", "Value": "v"} for i in range(30)])
+    first = sagemaker.list_tags(ResourceArn=training_arn, MaxResults=50)
+    assert len(first["Tags"]) == 50 and first["NextToken"]
+    rest = sagemaker.list_tags(ResourceArn=training_arn, MaxResults=50, NextToken=first["NextToken"])
+    assert len(rest["Tags"]) == 11 and "NextToken" not in rest
+    every = [t for page in sagemaker.get_paginator("list_tags").paginate(ResourceArn=training_arn)
+             for t in page["Tags"]]
+    assert {t["Key"] for t in every} == {"team"} | {f"b{b}-{i:02d}" for b in range(2) for i in range(30)}
 
 
 def test_tag_validation(aws: Aws) -> None:
@@ -154,3 +176,87 @@ def test_motos_mock_aws_routes_compilation_jobs_to_us(decorator_aws: Aws) -> Non
         assert sagemaker.list_training_jobs()["TrainingJobSummaries"][0]["TrainingJobArn"] == training_arn
     assert describe(sagemaker)["CompilationJobStatus"] == "COMPLETED"
     assert moto_sagemaker_backends[ACCOUNT][REGION].compilation_jobs == {}
+
+
+def test_motos_endpoints_and_search_beside_ours(aws: Aws) -> None:
+    """An endpoint served from moto's model, moto's tags on it and moto's Search, with a
+    compilation job of ours in the same account and region."""
+    sagemaker = aws.client("sagemaker")
+    compilation_arn = create_job(sagemaker, Tags=[{"Key": "team", "Value": "vision"}])
+    moto_model(sagemaker)
+    moto_training_job(sagemaker)
+    sagemaker.create_endpoint_config(
+        EndpointConfigName="config-1",
+        ProductionVariants=[{"VariantName": "main", "ModelName": "model-1",
+                             "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}],
+    )
+    endpoint_arn = sagemaker.create_endpoint(EndpointName="endpoint-1", EndpointConfigName="config-1",
+                                             Tags=[{"Key": "team", "Value": "serving"}])["EndpointArn"]
+    assert sagemaker.describe_endpoint(EndpointName="endpoint-1")["EndpointConfigName"] == "config-1"
+    assert [e["EndpointName"] for e in sagemaker.list_endpoints()["Endpoints"]] == ["endpoint-1"]
+    sagemaker.add_tags(ResourceArn=endpoint_arn, Tags=[{"Key": "stage", "Value": "prod"}])
+    assert tags_of(sagemaker, endpoint_arn) == {"team": "serving", "stage": "prod"}
+    assert tags_of(sagemaker, compilation_arn) == {"team": "vision"}
+
+    found = sagemaker.search(
+        Resource="TrainingJob",
+        SearchExpression={"Filters": [{"Name": "Tags.team", "Operator": "Equals", "Value": "training"}]},
+    )["Results"]
+    assert [r["TrainingJob"]["TrainingJobName"] for r in found] == ["train-1"]
+
+    sagemaker.delete_endpoint(EndpointName="endpoint-1")
+    assert sagemaker.list_endpoints()["Endpoints"] == []
+    assert names(sagemaker.list_compilation_jobs()["CompilationJobSummaries"]) == ["compile-1"]
+
+
+def test_resource_groups_tagging_api_sees_compilation_jobs(aws: Aws) -> None:
+    """moto's Resource Groups Tagging API lists, tags and untags our compilation jobs beside
+    moto's SageMaker resources, whichever backend was used first."""
+    sagemaker = aws.client("sagemaker")
+    tagging = aws.client("resourcegroupstaggingapi")
+    model_arn = moto_model(sagemaker)  # moto's SageMaker first
+    sagemaker.add_tags(ResourceArn=model_arn, Tags=[{"Key": "team", "Value": "serving"}])
+    compilation_arn = create_job(sagemaker, Tags=[{"Key": "team", "Value": "vision"}])
+    create_job(sagemaker, name="untagged")
+
+    def mapping(**filters: Any) -> dict[str, dict[str, str]]:
+        resources = tagging.get_resources(**filters)["ResourceTagMappingList"]
+        return {r["ResourceARN"]: {t["Key"]: t["Value"] for t in r["Tags"]} for r in resources}
+
+    assert mapping() == {model_arn: {"team": "serving"}, compilation_arn: {"team": "vision"}}
+    assert mapping(ResourceTypeFilters=["sagemaker:compilation-job"]) == {compilation_arn: {"team": "vision"}}
+    assert mapping(TagFilters=[{"Key": "team", "Values": ["vision"]}]) == {compilation_arn: {"team": "vision"}}
+
+    failed = tagging.tag_resources(ResourceARNList=[compilation_arn, model_arn], Tags={"cost": "ml"})
+    assert failed["FailedResourcesMap"] == {}
+    assert tags_of(sagemaker, compilation_arn) == {"team": "vision", "cost": "ml"}
+    assert tags_of(sagemaker, model_arn) == {"team": "serving", "cost": "ml"}
+    tagging.untag_resources(ResourceARNList=[compilation_arn], TagKeys=["team"])
+    assert tags_of(sagemaker, compilation_arn) == {"cost": "ml"}
+    assert tags_of(sagemaker, model_arn) == {"team": "serving", "cost": "ml"}
+    assert sorted(tagging.get_tag_keys()["TagKeys"]) == ["cost", "cost", "team"]
+    # Pages of one: moto keeps the listing between requests, while our jobs keep being served.
+    second_arn = create_job(sagemaker, name="compile-2", Tags=[{"Key": "team", "Value": "vision"}])
+    walked = []
+    for page in tagging.get_paginator("get_resources").paginate(ResourcesPerPage=1):
+        walked += [r["ResourceARN"] for r in page["ResourceTagMappingList"]]
+        assert len(sagemaker.list_compilation_jobs()["CompilationJobSummaries"]) == 3
+    assert sorted(walked) == sorted([compilation_arn, second_arn, model_arn])
+
+    # A compilation job that does not exist is refused, not handed to moto's SageMaker.
+    with pytest.raises(ClientError) as info:
+        tagging.tag_resources(ResourceARNList=[compilation_arn.replace("compile-1", "gone")], Tags={"a": "b"})
+    assert error_of(info)[0] == "ValidationException"
+    assert moto_sagemaker_backends[ACCOUNT][REGION].compilation_jobs == {}
+
+
+def test_tagging_api_asks_ours_first_even_when_motos_sagemaker_came_first(decorator_aws: Aws) -> None:
+    """moto's Resource Groups Tagging API tags through the first backend that claims an
+    ARN. moto's SageMaker claims every SageMaker ARN, so ours must be asked before it even
+    when moto's was in use first (here: reached in-process before any request)."""
+    moto_sagemaker_backends[ACCOUNT][REGION]
+    sagemaker = decorator_aws.client("sagemaker")
+    arn = create_job(sagemaker)
+    tagging = decorator_aws.client("resourcegroupstaggingapi")
+    assert tagging.tag_resources(ResourceARNList=[arn], Tags={"cost": "ml"})["FailedResourcesMap"] == {}
+    assert tags_of(sagemaker, arn) == {"cost": "ml"}

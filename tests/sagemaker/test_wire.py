@@ -128,15 +128,37 @@ def test_aws_cli_against_the_server(server: str) -> None:
         "AWS_DEFAULT_REGION": "us-east-1",
     }
     base = [sys.executable, "-m", "awscli", "sagemaker", "--endpoint-url", server]
-    created = subprocess.run(
-        [*base, "create-compilation-job", "--compilation-job-name", "cli-job", "--role-arn", ROLE,
-         "--input-config", json.dumps(INPUT), "--output-config", json.dumps(OUTPUT),
-         "--stopping-condition", json.dumps(STOPPING)],
-        env=env, capture_output=True, text=True, check=True,
-    )
-    assert json.loads(created.stdout)["CompilationJobArn"].endswith(":compilation-job/cli-job")
+
+    def cli(*args: str) -> Any:
+        done = subprocess.run([*base, *args], env=env, capture_output=True, text=True, check=True)
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+    arns = [
+        cli("create-compilation-job", "--compilation-job-name", name, "--role-arn", ROLE,
+            "--input-config", json.dumps(INPUT), "--output-config", json.dumps(OUTPUT),
+            "--stopping-condition", json.dumps(STOPPING),
+            "--tags", "Key=team,Value=vision")["CompilationJobArn"]
+        for name in ("cli-job-1", "cli-job-2", "cli-job-3")
+    ]
+    assert arns[0].endswith(":compilation-job/cli-job-1")
+    assert cli("describe-compilation-job", "--compilation-job-name", "cli-job-1")["CompilationJobStatus"] == "COMPLETED"
+    # The CLI follows NextToken itself: pages of one still list every job.
+    listed = cli("list-compilation-jobs", "--page-size", "1", "--sort-order", "Descending")
+    assert [j["CompilationJobName"] for j in listed["CompilationJobSummaries"]] == [
+        "cli-job-3", "cli-job-2", "cli-job-1"
+    ]
+    cli("add-tags", "--resource-arn", arns[0], "--tags", "Key=stage,Value=dev")
+    assert cli("list-tags", "--resource-arn", arns[0])["Tags"] == [
+        {"Key": "team", "Value": "vision"}, {"Key": "stage", "Value": "dev"}
+    ]
+    cli("delete-compilation-job", "--compilation-job-name", "cli-job-1")
     missing = subprocess.run(
-        [*base, "describe-compilation-job", "--compilation-job-name", "nope"],
+        [*base, "describe-compilation-job", "--compilation-job-name", "cli-job-1"],
         env=env, capture_output=True, text=True,
     )
     assert missing.returncode != 0 and "ResourceNotFound" in missing.stderr
+    refused = subprocess.run(
+        [*base, "stop-compilation-job", "--compilation-job-name", "cli-job-2"],
+        env=env, capture_output=True, text=True,
+    )
+    assert refused.returncode != 0 and "ValidationException" in refused.stderr
