@@ -119,6 +119,9 @@ class ServiceResponse(BaseResponse):
     def __init__(self) -> None:
         super().__init__(service_name=self.SERVICE)
         self.params: dict[str, Any] = {}
+        #: One id a request, in the x-amzn-RequestId header and in any error body that
+        #: carries its request id (Neptune's ``requestId``).
+        self.request_id = str(uuid.uuid4())
 
     # -- what subclasses may override ---------------------------------------------------
 
@@ -242,10 +245,11 @@ class ServiceResponse(BaseResponse):
         )
         serialized = serializer.serialize(result)
         headers = dict(serialized["headers"])
-        headers["x-amzn-RequestId"] = str(uuid.uuid4())
+        headers["x-amzn-RequestId"] = self.request_id
         return serialized["status_code"], headers, serialized["body"]
 
     def _error(self, operation: OperationModel | None, error: ServiceError) -> TYPE_RESPONSE:
+        error.request_id = self.request_id
         if error.code in _modeled_errors(self.SERVICE):
             return self._serialize(operation, error)
         # An error the service answers but its model omits (SageMaker's
@@ -260,7 +264,7 @@ class ServiceResponse(BaseResponse):
         headers = {
             "Content-Type": content_type,
             "X-Amzn-ErrorType": error.code,
-            "x-amzn-RequestId": str(uuid.uuid4()),
+            "x-amzn-RequestId": self.request_id,
         }
         body = {"__type": error.code, _message_member(self.SERVICE): error.message}
         return error.status, headers, json.dumps(body)
