@@ -164,10 +164,15 @@ class NeptuneJob(Job):
     """A Neptune ML job (or endpoint) of one cluster: its id, the ARN of the SageMaker
     resource it is, and the SageMaker work its Get shows."""
 
-    #: SageMaker resource type of the job's own ARN (a resource named after the job).
-    ARN_TYPE: ClassVar[str]
     #: What Neptune ML's messages call a job of this family.
     NOUN: ClassVar[str]
+    #: (Get member, SageMaker resource type) of the work that carries the job's status: a
+    #: resource named after the job, whose ARN is the job's.
+    WORK: ClassVar[tuple[str, str]]
+    #: Get member of the processing job that prepares that work, if there is one.
+    PREPARATION: ClassVar[str | None] = None
+    #: The input member naming where the job writes.
+    OUTPUT: ClassVar[str]
 
     def __init__(
         self, backend: NeptuneDataBackend, cluster: Cluster, job_id: str, params: dict[str, Any]
@@ -176,7 +181,7 @@ class NeptuneJob(Job):
         self.cluster = cluster
         self.id = job_id
         self.params = params
-        self.arn = backend.arn(f"{self.ARN_TYPE}/{job_id}")
+        self.arn = backend.arn(f"{self.WORK[1]}/{job_id}")
         super().__init__()
 
     # -- what each family says of itself ----------------------------------------------------
@@ -187,9 +192,25 @@ class NeptuneJob(Job):
     ) -> None:
         """Refuse to start unless what a job of this family builds on is there and done."""
 
+    def results(self, output: str) -> dict[str, Any]:
+        """What a completed job has made, as its Get shows it."""
+        return {}
+
     def description(self) -> dict[str, Any]:
-        """The job as its Get shows it."""
-        raise NotImplementedError
+        """The job as its Get shows it: the preparation done, the work in the job's status,
+        and once completed what it made."""
+        status = self.status
+        output = self.params[self.OUTPUT]
+        shown: dict[str, Any] = {"id": self.id, "status": status}
+        if self.PREPARATION is not None:
+            shown[self.PREPARATION] = self.sagemaker_resource(
+                "processing-job", f"{self.id}-processing", COMPLETED, _s3_join(output, "processing")
+            )
+        member, resource_type = self.WORK
+        shown[member] = self.sagemaker_resource(resource_type, self.id, status, output)
+        if status == COMPLETED:
+            shown.update(self.results(output))
+        return shown
 
     # -- shared ---------------------------------------------------------------------------
 
@@ -254,8 +275,9 @@ class DataProcessingJob(NeptuneJob):
     """Processes a Neptune graph export for training: one SageMaker processing job."""
 
     LIFECYCLE = DATA_PROCESSING
-    ARN_TYPE = "processing-job"
     NOUN = "MLDataProcessing job"
+    WORK = ("processingJob", "processing-job")
+    OUTPUT = "processedDataS3Location"
 
     @classmethod
     def check_sources(
@@ -264,23 +286,16 @@ class DataProcessingJob(NeptuneJob):
         # Incremental processing builds on a completed job over an earlier export.
         cluster.source(DataProcessingJob, params, "previousDataProcessingJobId")
 
-    def description(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "processingJob": self.sagemaker_resource(
-                "processing-job", self.id, self.status, self.params["processedDataS3Location"]
-            ),
-        }
-
 
 class ModelTrainingJob(NeptuneJob):
     """Trains a model on processed data: a processing job prepares, a hyperparameter
     tuning job trains, and a last processing job computes the artifacts of the best model."""
 
     LIFECYCLE = MODEL_TRAINING
-    ARN_TYPE = "hyper-parameter-tuning-job"
     NOUN = "MLModelTraining job"
+    WORK = ("hpoJob", "hyper-parameter-tuning-job")
+    PREPARATION = "processingJob"
+    OUTPUT = "trainModelS3Location"
 
     @classmethod
     def check_sources(
@@ -290,28 +305,16 @@ class ModelTrainingJob(NeptuneJob):
         # Incremental training updates a completed model.
         cluster.source(ModelTrainingJob, params, "previousModelTrainingJobId")
 
-    def description(self) -> dict[str, Any]:
-        status = self.status
-        output = self.params["trainModelS3Location"]
-        shown: dict[str, Any] = {
-            "id": self.id,
-            "status": status,
-            "processingJob": self.sagemaker_resource(
-                "processing-job", f"{self.id}-processing", COMPLETED, _s3_join(output, "processing")
-            ),
-            "hpoJob": self.sagemaker_resource(
-                "hyper-parameter-tuning-job", self.id, status, output
-            ),
-        }
-        if status == COMPLETED:
-            shown["modelTransformJob"] = self.sagemaker_resource(
+    def results(self, output: str) -> dict[str, Any]:
+        return {
+            "modelTransformJob": self.sagemaker_resource(
                 "processing-job",
                 f"{self.id}-transform",
                 COMPLETED,
                 _s3_join(output, "model-transform"),
-            )
-            shown["mlModels"] = [self.sagemaker_config("model", f"{self.id}-model")]
-        return shown
+            ),
+            "mlModels": [self.sagemaker_config("model", f"{self.id}-model")],
+        }
 
 
 class ModelTransformJob(NeptuneJob):
@@ -319,8 +322,10 @@ class ModelTransformJob(NeptuneJob):
     job's) on new data: a processing job prepares, a training job transforms."""
 
     LIFECYCLE = MODEL_TRANSFORM
-    ARN_TYPE = "training-job"
     NOUN = "ModelTransformJob"
+    WORK = ("remoteModelTransformJob", "training-job")
+    PREPARATION = "baseProcessingJob"
+    OUTPUT = "modelTransformOutputS3Location"
 
     @classmethod
     def check_sources(
@@ -342,22 +347,8 @@ class ModelTransformJob(NeptuneJob):
             )
         cluster.source(DataProcessingJob, params, "dataProcessingJobId")
 
-    def description(self) -> dict[str, Any]:
-        status = self.status
-        output = self.params["modelTransformOutputS3Location"]
-        shown: dict[str, Any] = {
-            "id": self.id,
-            "status": status,
-            "baseProcessingJob": self.sagemaker_resource(
-                "processing-job", f"{self.id}-processing", COMPLETED, _s3_join(output, "processing")
-            ),
-            "remoteModelTransformJob": self.sagemaker_resource(
-                "training-job", self.id, status, output
-            ),
-        }
-        if status == COMPLETED:
-            shown["models"] = [self.sagemaker_config("model", f"{self.id}-model")]
-        return shown
+    def results(self, output: str) -> dict[str, Any]:
+        return {"models": [self.sagemaker_config("model", f"{self.id}-model")]}
 
 
 class Endpoint(NeptuneJob):
@@ -365,8 +356,8 @@ class Endpoint(NeptuneJob):
     endpoint and its endpoint config (a new config each update)."""
 
     LIFECYCLE = ENDPOINT
-    ARN_TYPE = "endpoint"
     NOUN = "ML endpoint"
+    WORK = ("endpoint", "endpoint")
 
     def __init__(
         self, backend: NeptuneDataBackend, cluster: Cluster, job_id: str, params: dict[str, Any]
@@ -436,6 +427,7 @@ class Endpoint(NeptuneJob):
             self.backend.forget(self)
 
     def description(self) -> dict[str, Any]:
+        # An endpoint writes nothing to S3 and has its config at every status.
         return {
             "id": self.id,
             "status": self.status,

@@ -209,3 +209,23 @@ def test_aws_cli_against_the_server(server: str) -> None:
     assert "'nope'" in missing.stderr
     again = cli("cancel-ml-data-processing-job", "--id", "cli-job", ok=False)
     assert "(InvalidParameterException)" in again.stderr and "already Stopping" in again.stderr
+
+
+def test_concurrent_starts_on_the_threaded_server(server: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def start(job_id: str) -> int:
+        body = {
+            "id": job_id,
+            "inputDataS3Location": "s3://graph/e/",
+            "processedDataS3Location": "s3://graph/p/",
+        }
+        return call(server, "POST", "/ml/dataprocessing", json.dumps(body).encode())[0]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        same = list(pool.map(start, ["same"] * 8))
+        distinct = list(pool.map(start, [f"job-{i}" for i in range(16)]))
+    assert sorted(same) == [200] + [400] * 7  # one wins; the others are duplicates
+    assert distinct == [200] * 16
+    status, _, text = call(server, "GET", "/ml/dataprocessing?maxItems=100")
+    assert sorted(json.loads(text)["ids"]) == sorted(["same", *(f"job-{i}" for i in range(16))])
