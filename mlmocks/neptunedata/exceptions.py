@@ -9,6 +9,7 @@ exist or has not completed, and an S3 location that is not one, ``BadRequestExce
 """
 
 from mlmocks.core.errors import ServiceError
+from mlmocks.core.responses import AccessDenied
 
 
 class NeptuneError(ServiceError):
@@ -35,3 +36,9 @@ class MLResourceNotFoundException(NeptuneError):
 
 class PreconditionsFailedException(NeptuneError):
     code = "PreconditionsFailedException"
+
+
+class AccessDeniedException(NeptuneError, AccessDenied):
+    """moto's IAM enforcement refused the request."""
+
+    code = "AccessDeniedException"

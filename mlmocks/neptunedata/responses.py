@@ -13,7 +13,7 @@ from typing import Any
 
 from mlmocks.core.responses import ServiceResponse
 
-from .exceptions import InvalidParameterException
+from .exceptions import AccessDeniedException, InvalidParameterException
 from .models import (
     Cluster,
     DataProcessingJob,
@@ -45,6 +45,7 @@ class NeptuneDataResponse(ServiceResponse):
     SERVICE = "neptunedata"
     BACKENDS = neptunedata_backends
     VALIDATION_ERROR = InvalidParameterException
+    ACCESS_DENIED = AccessDeniedException
 
     @property
     def backend(self) -> NeptuneDataBackend:
@@ -59,6 +60,12 @@ class NeptuneDataResponse(ServiceResponse):
         # A cluster host names its region before ".neptune.amazonaws.com".
         match = _CLUSTER_HOST.search(full_url)
         return match.group("region") if match else super().get_region_from_url(request, full_url)
+
+    def _get_action(self) -> str:
+        # The IAM action moto's IAM enforcement checks: neptune-db:<operation>, except that
+        # the Get operations are neptune-db:Get...Status (GetMLEndpointStatus).
+        action = super()._get_action()
+        return f"{action}Status" if action.startswith("GetML") else action
 
     def check(self, operation: str) -> None:
         # Every call takes neptuneIamRoleArn; Neptune ML checks it and the other inputs
