@@ -26,6 +26,7 @@ from mlmocks.core.spec import operation_model
 SEEN: set[tuple[str, str]] = set()
 
 _ERROR_BODY_EXTRAS = {"message", "Message", "__type", "code"}
+_COMMON_ERRORS = {"AccessDeniedException"}
 
 
 def check_response(
@@ -92,6 +93,11 @@ def _check_error(
         return ["error without a code (X-Amzn-ErrorType header, __type or code)"]
     code = str(code).split(":")[0].split("#")[-1]
     modeled = {error.name: error for error in model.error_shapes}
+    # Any action may be refused access (AWS's common errors): moto's IAM enforcement answers
+    # it for every operation, in the service's own shape where the model defines one.
+    for error in model.service_model.error_shapes:
+        if error.name in _COMMON_ERRORS:
+            modeled.setdefault(error.name, error)
     if code == unmodeled_validation and code not in modeled:
         unknown = set(document) - _ERROR_BODY_EXTRAS
         return ([f"{code} answered with status {status}, not 400"] if status != 400 else []) + (

@@ -50,6 +50,12 @@ class ServiceBackend(BaseBackend):
         """The job of ``kind`` known as ``identifier`` here, for job control."""
         return None
 
+    def find_jobs(self, kind: str, identifier: str) -> list[Job]:
+        """Every job of ``kind`` known as ``identifier`` here, for job control. A service
+        whose backend holds several namespaces (Neptune's clusters) overrides this."""
+        job = self.find_job(kind, identifier)
+        return [] if job is None else [job]
+
 
 class SharedHostBackendDict(BackendDict):
     """The backends of a service on a host shared with moto, whose backend joins moto's

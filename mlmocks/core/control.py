@@ -68,11 +68,9 @@ def _check_kind(kind: str) -> registry.ServiceSpec:
 def _find_jobs(kind: str, job: str) -> list[tuple[Any, Job]]:
     """Every (backend, job) of ``kind`` known by ``job``, across accounts and regions."""
     spec = _check_kind(kind)
-    found = []
+    found: list[tuple[Any, Job]] = []
     for _, _, backend in spec.backends().iter_backends():
-        match = backend.find_job(kind, job)  # type: ignore[attr-defined]
-        if match is not None:
-            found.append((backend, match))
+        found.extend((backend, match) for match in backend.find_jobs(kind, job))  # type: ignore[attr-defined]
     return found
 
 

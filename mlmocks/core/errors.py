@@ -22,6 +22,8 @@ class ServiceError(ServiceException):
     #: HTTP status, for errors a service answers but its model does not describe
     #: (modeled errors take theirs from the model).
     status = 400
+    #: The id of the request this error answers (the dispatcher sets it).
+    request_id = ""
 
     def __init__(self, message: str, **members: Any) -> None:
         super().__init__(message)

@@ -141,7 +141,13 @@ class Job:
 
     def begin_stopping(self) -> None:
         """Walk the stopping statuses from here (the service checks it may stop)."""
-        self._path = self._path[: self._position + 1] + list(self.LIFECYCLE.stopping)
+        self.walk_on(self.LIFECYCLE.stopping)
+
+    def walk_on(self, statuses: Sequence[str]) -> None:
+        """Enter the first of ``statuses`` now and walk the rest from there, in place of
+        what was left of the path (a stop, an update of a finished resource). The service
+        checks the job may."""
+        self._path = self._path[: self._position + 1] + list(statuses)
         self._enter(self._position + 1, now())
 
     def _progress(self) -> None:

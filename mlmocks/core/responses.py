@@ -111,6 +111,9 @@ class ServiceResponse(BaseResponse):
     BACKENDS: ClassVar[BackendDict[Any]]
     #: The service's own error for input that breaks the model.
     VALIDATION_ERROR: ClassVar[type[ServiceError]]
+    #: The service's error for a request moto's IAM enforcement refuses (a subclass of
+    #: AccessDenied where the service's error body has members of its own).
+    ACCESS_DENIED: ClassVar[type[ServiceError]] = AccessDenied
     #: Where the host is shared, the moto service that answers everything else.
     MOTO_SERVICE: ClassVar[str | None] = None
     #: Bodies stay bytes (moto would decode them as text; images and bad bytes are not).
@@ -119,6 +122,9 @@ class ServiceResponse(BaseResponse):
     def __init__(self) -> None:
         super().__init__(service_name=self.SERVICE)
         self.params: dict[str, Any] = {}
+        #: One id a request, in the x-amzn-RequestId header and in any error body that
+        #: carries its request id (Neptune's ``requestId``).
+        self.request_id = str(uuid.uuid4())
 
     # -- what subclasses may override ---------------------------------------------------
 
@@ -184,6 +190,9 @@ class ServiceResponse(BaseResponse):
         try:
             self.setup_class(request, full_url)
             # moto's IAM enforcement (set_initial_no_auth_action_count), as for its own services.
+            # Its signature check signs ``self.data`` when the body is empty, and moto fills
+            # that with the query or even the headers; these protocols sign the raw body.
+            self.data = {}
             self._authenticate_and_authorize_normal_action()
             self.params = parse_request(
                 operation,
@@ -199,7 +208,7 @@ class ServiceResponse(BaseResponse):
                 result = handler(self, **kwargs)
         except HTTPException as denied:  # moto's IAM said no: in this service's own format
             message = getattr(denied, "message", None) or str(denied.description)
-            return self._error(operation, AccessDenied(message))
+            return self._error(operation, self.ACCESS_DENIED(message))
         except InvalidInput as invalid:
             return self._error(operation, self.VALIDATION_ERROR(invalid.message))
         except InvalidToken as invalid:
@@ -242,10 +251,11 @@ class ServiceResponse(BaseResponse):
         )
         serialized = serializer.serialize(result)
         headers = dict(serialized["headers"])
-        headers["x-amzn-RequestId"] = str(uuid.uuid4())
+        headers["x-amzn-RequestId"] = self.request_id
         return serialized["status_code"], headers, serialized["body"]
 
     def _error(self, operation: OperationModel | None, error: ServiceError) -> TYPE_RESPONSE:
+        error.request_id = self.request_id
         if error.code in _modeled_errors(self.SERVICE):
             return self._serialize(operation, error)
         # An error the service answers but its model omits (SageMaker's
@@ -260,7 +270,7 @@ class ServiceResponse(BaseResponse):
         headers = {
             "Content-Type": content_type,
             "X-Amzn-ErrorType": error.code,
-            "x-amzn-RequestId": str(uuid.uuid4()),
+            "x-amzn-RequestId": self.request_id,
         }
         body = {"__type": error.code, _message_member(self.SERVICE): error.message}
         return error.status, headers, json.dumps(body)

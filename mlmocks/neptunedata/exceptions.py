@@ -1,14 +1,21 @@
-"""Neptune's modeled errors: each body carries ``code``, ``requestId`` and
-``detailedMessage``, as the Neptune data API answers."""
+"""Neptune's modeled errors. Every body carries ``code``, ``requestId`` (the request's own
+id, as in its x-amzn-RequestId header) and ``detailedMessage``, as the Neptune data API
+answers; the HTTP status is the model's.
 
-import uuid
+Which error a Neptune ML call gets follows the Neptune ML user guide ("Neptune ML
+management API errors and exceptions"): a bad or duplicate id and a job that can no longer
+be stopped are ``InvalidParameterException``; a job this one depends on that does not
+exist or has not completed, and an S3 location that is not one, ``BadRequestException``.
+"""
 
 from mlmocks.core.errors import ServiceError
+from mlmocks.core.responses import AccessDenied
 
 
 class NeptuneError(ServiceError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, detailedMessage=message, requestId=str(uuid.uuid4()))
+    @property
+    def detailed_message(self) -> str:
+        return self.message
 
 
 class BadRequestException(NeptuneError):
@@ -19,9 +26,19 @@ class InvalidParameterException(NeptuneError):
     code = "InvalidParameterException"
 
 
+class MissingParameterException(NeptuneError):
+    code = "MissingParameterException"
+
+
 class MLResourceNotFoundException(NeptuneError):
     code = "MLResourceNotFoundException"
 
 
 class PreconditionsFailedException(NeptuneError):
     code = "PreconditionsFailedException"
+
+
+class AccessDeniedException(NeptuneError, AccessDenied):
+    """moto's IAM enforcement refused the request."""
+
+    code = "AccessDeniedException"

@@ -1,34 +1,52 @@
 """Neptune ML: state for one account and region, kept apart per cluster endpoint.
 
-Neptune ML runs each of its jobs as SageMaker work (a processing job, a hyperparameter
-tuning job, a transform, an endpoint); a job's Get shows those resources, named after
-the job, with their ARNs and output locations once they exist.
+Neptune ML runs its jobs as SageMaker work, and a job's Get shows that work: a data
+processing job is a SageMaker processing job; a model training job prepares its data in a
+processing job, tunes in a hyperparameter tuning job and computes the model artifacts in a
+last processing job, which leaves the models; a model transform job prepares in a
+processing job and transforms in a training job; an endpoint is a SageMaker endpoint and
+its endpoint config. Each piece is named after the job, with its ARN, its output location
+and its CloudWatch logs, and the piece that failed carries the failure reason.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cache
 from typing import Any, ClassVar
 
 from moto.core.base_backend import BackendDict
 
-from mlmocks.core.backend import ServiceBackend
-from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import Store
+from mlmocks.core.backend import ServiceBackend, random_id
+from mlmocks.core.jobs import Job, Lifecycle, now
+from mlmocks.core.listing import Store, paginate
+from mlmocks.core.spec import service_model
 
 from .exceptions import (
     BadRequestException,
+    InvalidParameterException,
+    MissingParameterException,
     MLResourceNotFoundException,
     PreconditionsFailedException,
 )
+
+COMPLETED = "Completed"
+FAILED = "Failed"
+IN_SERVICE = "InService"
+DELETING = "Deleting"
+#: Never shown: an endpoint is forgotten as it enters this status.
+DELETED = "Deleted"
 
 
 def _job_lifecycle(kind: str) -> Lifecycle:
     """Neptune ML jobs report the statuses of the SageMaker work behind them."""
     return Lifecycle(
         kind=kind,
-        happy_path=("InProgress", "Completed"),
-        failed="Failed",
+        happy_path=("InProgress", COMPLETED),
+        failed=FAILED,
         stopping=("Stopping", "Stopped"),
     )
 
@@ -38,27 +56,163 @@ MODEL_TRAINING = _job_lifecycle("neptunedata::ml-model-training-job")
 MODEL_TRANSFORM = _job_lifecycle("neptunedata::ml-model-transform-job")
 ENDPOINT = Lifecycle(
     kind="neptunedata::ml-endpoint",
-    happy_path=("Creating", "InService"),
-    failed="Failed",
-    stopping=("Deleting",),
+    happy_path=("Creating", IN_SERVICE),
+    failed=FAILED,
+    stopping=(DELETING, DELETED),
 )
+#: What an endpoint walks through when CreateMLEndpoint updates it.
+ENDPOINT_UPDATE = ("Updating", IN_SERVICE)
 
 #: ``maxItems`` of the List calls when none is given.
 DEFAULT_MAX_ITEMS = 10
+#: "Invalid ID provided. ID can be 1-48 alphanumeric characters."
+MAX_ID_LENGTH = 48
+_ID = re.compile(r"[A-Za-z0-9-]+")
+
+_LOG_GROUPS = {
+    "processing-job": "/aws/sagemaker/ProcessingJobs",
+    "hyper-parameter-tuning-job": "/aws/sagemaker/TrainingJobs",
+    "training-job": "/aws/sagemaker/TrainingJobs",
+}
+
+# -- what Neptune ML checks of a request, beyond the service model --------------------------
+
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+_S3_URL = re.compile(r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?", re.DOTALL)
+ROLE_ARNS = ("neptuneIamRoleArn", "sagemakerIamRoleArn")
+S3_LOCATIONS = (
+    "inputDataS3Location",
+    "processedDataS3Location",
+    "trainModelS3Location",
+    "modelTransformOutputS3Location",
+)
+#: Inputs holding an ML instance type, and the SageMaker enum each must be in.
+INSTANCE_TYPES = {
+    "processingInstanceType": "ProcessingInstanceType",
+    "baseProcessingInstanceType": "ProcessingInstanceType",
+    "trainingInstanceType": "TrainingInstanceType",
+    "instanceType": "ProductionVariantInstanceType",
+}
+#: Numeric inputs and the least value each takes (0 volume size: Neptune ML chooses).
+LEAST_VALUES = {
+    "processingInstanceVolumeSizeInGB": 0,
+    "trainingInstanceVolumeSizeInGB": 0,
+    "baseProcessingInstanceVolumeSizeInGB": 0,
+    "processingTimeOutInSeconds": 1,
+    "trainingTimeOutInSeconds": 1,
+    "maxHPONumberOfTrainingJobs": 1,
+    "maxHPOParallelTrainingJobs": 1,
+    "instanceCount": 1,
+}
+#: The two kinds of model Neptune ML trains (``modelType`` of data processing).
+MODEL_TYPES = ("heterogeneous", "kge")
+#: ``modelName`` of an endpoint: rgcn for heterogeneous graphs, the rest for knowledge
+#: graphs, custom for a custom model implementation.
+ENDPOINT_MODEL_NAMES = ("rgcn", "kge", "transe", "distmult", "rotate", "custom")
+
+
+@cache
+def _instance_types(enum_shape: str) -> frozenset[str]:
+    return frozenset(service_model("sagemaker").shape_for(enum_shape).enum)
+
+
+def check_request(params: Mapping[str, Any]) -> None:
+    """Neptune ML's own checks of any request's inputs (its documented error messages)."""
+    for field in ROLE_ARNS:
+        value = params.get(field)
+        if value is not None and not _ROLE_ARN.fullmatch(value):
+            raise BadRequestException(f"{field} {value!r} is not the ARN of an IAM role.")
+    locations = [(field, params.get(field)) for field in S3_LOCATIONS]
+    for custom in ("customModelTrainingParameters", "customModelTransformParameters"):
+        if custom in params:
+            locations.append(
+                (f"{custom}.sourceS3DirectoryPath", params[custom]["sourceS3DirectoryPath"])
+            )
+    for field, value in locations:
+        if value is not None and not _S3_URL.fullmatch(value):
+            raise BadRequestException(
+                "Invalid S3 URL or incorrect S3 permissions. Please check your S3 configuration."
+                f" ({field}: {value!r})"
+            )
+    for field, enum_shape in INSTANCE_TYPES.items():
+        value = params.get(field)
+        if value is not None and value not in _instance_types(enum_shape):
+            raise InvalidParameterException(f"Invalid ML instance type. ({field}: {value!r})")
+    for field, least in LEAST_VALUES.items():
+        value = params.get(field)
+        if value is not None and value < least:
+            raise InvalidParameterException(f"{field} must be at least {least}, not {value}.")
+    _check_choice(params, "modelType", MODEL_TYPES)
+
+
+def _check_choice(params: Mapping[str, Any], field: str, choices: tuple[str, ...]) -> None:
+    value = params.get(field)
+    if value is not None and value not in choices:
+        raise InvalidParameterException(
+            f"Invalid {field} {value!r}; valid values: {', '.join(choices)}."
+        )
+
+
+def _s3_join(location: str, leaf: str) -> str:
+    return f"{location.rstrip('/')}/{leaf}"
+
+
+# -- jobs -------------------------------------------------------------------------------------
 
 
 class NeptuneJob(Job):
-    """A Neptune ML job: its id, its SageMaker ARN, and the resources it shows."""
+    """A Neptune ML job (or endpoint) of one cluster: its id, the ARN of the SageMaker
+    resource it is, and the SageMaker work its Get shows."""
 
-    #: SageMaker resource type of the job's ARN.
-    ARN_TYPE: ClassVar[str]
+    #: What Neptune ML's messages call a job of this family.
+    NOUN: ClassVar[str]
+    #: (Get member, SageMaker resource type) of the work that carries the job's status: a
+    #: resource named after the job, whose ARN is the job's.
+    WORK: ClassVar[tuple[str, str]]
+    #: Get member of the processing job that prepares that work, if there is one.
+    PREPARATION: ClassVar[str | None] = None
+    #: The input member naming where the job writes.
+    OUTPUT: ClassVar[str]
 
-    def __init__(self, backend: NeptuneDataBackend, job_id: str, params: dict[str, Any]) -> None:
+    def __init__(
+        self, backend: NeptuneDataBackend, cluster: Cluster, job_id: str, params: dict[str, Any]
+    ) -> None:
         self.backend = backend
+        self.cluster = cluster
         self.id = job_id
-        self.arn = backend.sagemaker_arn(f"{self.ARN_TYPE}/{job_id}")
         self.params = params
+        self.arn = backend.arn(f"{self.WORK[1]}/{job_id}")
         super().__init__()
+
+    # -- what each family says of itself ----------------------------------------------------
+
+    @classmethod
+    def check_sources(
+        cls, backend: NeptuneDataBackend, cluster: Cluster, params: Mapping[str, Any]
+    ) -> None:
+        """Refuse to start unless what a job of this family builds on is there and done."""
+
+    def results(self, output: str) -> dict[str, Any]:
+        """What a completed job has made, as its Get shows it."""
+        return {}
+
+    def description(self) -> dict[str, Any]:
+        """The job as its Get shows it: the preparation done, the work in the job's status,
+        and once completed what it made."""
+        status = self.status
+        output = self.params[self.OUTPUT]
+        shown: dict[str, Any] = {"id": self.id, "status": status}
+        if self.PREPARATION is not None:
+            shown[self.PREPARATION] = self.sagemaker_resource(
+                "processing-job", f"{self.id}-processing", COMPLETED, _s3_join(output, "processing")
+            )
+        member, resource_type = self.WORK
+        shown[member] = self.sagemaker_resource(resource_type, self.id, status, output)
+        if status == COMPLETED:
+            shown.update(self.results(output))
+        return shown
+
+    # -- shared ---------------------------------------------------------------------------
 
     def identifiers(self) -> tuple[str, ...]:
         return (self.id, self.arn)
@@ -67,266 +221,385 @@ class NeptuneJob(Job):
     def creation_time_in_millis(self) -> int:
         return int(self.creation_time.timestamp() * 1000)
 
-    def resource(self, suffix: str, arn_type: str, **extra: Any) -> dict[str, Any]:
-        """One SageMaker resource of the job, as the Get calls show it."""
-        name = f"{self.id}-{suffix}"
-        shown = {"name": name, "arn": self.backend.sagemaker_arn(f"{arn_type}/{name}"), "status": self.status}
-        if self.failure:
+    @property
+    def completed(self) -> bool:
+        return self.status == COMPLETED
+
+    @property
+    def deleted(self) -> bool:
+        return False
+
+    def stop(self) -> str:
+        """Cancel: the SageMaker work stops. Returns the status it enters."""
+        status = self.status
+        if status in (COMPLETED, FAILED):
+            raise InvalidParameterException(
+                "Failed to stop the job because it has already completed or failed."
+                f" ({self.NOUN} {self.id!r} is {status})"
+            )
+        if status in self.LIFECYCLE.stopping:
+            raise InvalidParameterException(
+                f"Failed to stop the job because it is already {status}. ({self.NOUN} {self.id!r})"
+            )
+        self.begin_stopping()
+        return self.LIFECYCLE.stopping[0]
+
+    def sagemaker_resource(
+        self, arn_type: str, name: str, status: str, output_location: str | None = None
+    ) -> dict[str, Any]:
+        """One piece of the job's SageMaker work, as the Get calls show it (an
+        MlResourceDefinition): the piece in ``status``, failed with the job's reason."""
+        region = self.backend.region_name
+        log_group = _LOG_GROUPS.get(arn_type, f"/aws/sagemaker/Endpoints/{name}")
+        shown: dict[str, Any] = {
+            "name": name,
+            "arn": self.backend.arn(f"{arn_type}/{name}"),
+            "status": status,
+            "cloudwatchLogUrl": (
+                f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}"
+                f"#logStream:group={log_group};prefix={name};streamFilter=typeLogStreamPrefix"
+            ),
+        }
+        if output_location is not None:
+            shown["outputLocation"] = output_location
+        if status == FAILED:
             shown["failureReason"] = self.failure
-        shown.update({k: v for k, v in extra.items() if v is not None})
         return shown
 
-    def config(self, suffix: str, arn_type: str) -> dict[str, str]:
-        name = f"{self.id}-{suffix}"
-        return {"name": name, "arn": self.backend.sagemaker_arn(f"{arn_type}/{name}")}
-
-    def completed(self) -> bool:
-        return self.status == self.LIFECYCLE.happy_path[-1]
+    def sagemaker_config(self, arn_type: str, name: str) -> dict[str, str]:
+        """A SageMaker model or endpoint config of the job (an MlConfigDefinition)."""
+        return {"name": name, "arn": self.backend.arn(f"{arn_type}/{name}")}
 
 
 class DataProcessingJob(NeptuneJob):
-    LIFECYCLE = DATA_PROCESSING
-    ARN_TYPE = "processing-job"
+    """Processes a Neptune graph export for training: one SageMaker processing job."""
 
-    def description(self) -> dict[str, Any]:
-        output = self.params["processedDataS3Location"]
-        return {
-            "id": self.id,
-            "status": self.status,
-            "processingJob": self.resource("dataprocessing", "processing-job", outputLocation=output),
-        }
+    LIFECYCLE = DATA_PROCESSING
+    NOUN = "MLDataProcessing job"
+    WORK = ("processingJob", "processing-job")
+    OUTPUT = "processedDataS3Location"
+
+    @classmethod
+    def check_sources(
+        cls, backend: NeptuneDataBackend, cluster: Cluster, params: Mapping[str, Any]
+    ) -> None:
+        # Incremental processing builds on a completed job over an earlier export.
+        cluster.source(DataProcessingJob, params, "previousDataProcessingJobId")
 
 
 class ModelTrainingJob(NeptuneJob):
-    LIFECYCLE = MODEL_TRAINING
-    ARN_TYPE = "hyper-parameter-tuning-job"
+    """Trains a model on processed data: a processing job prepares, a hyperparameter
+    tuning job trains, and a last processing job computes the artifacts of the best model."""
 
-    def description(self) -> dict[str, Any]:
-        shown: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "processingJob": self.resource("modeltraining-processing", "processing-job"),
-            "hpoJob": self.resource(
-                "hpo", "hyper-parameter-tuning-job", outputLocation=self.params["trainModelS3Location"]
+    LIFECYCLE = MODEL_TRAINING
+    NOUN = "MLModelTraining job"
+    WORK = ("hpoJob", "hyper-parameter-tuning-job")
+    PREPARATION = "processingJob"
+    OUTPUT = "trainModelS3Location"
+
+    @classmethod
+    def check_sources(
+        cls, backend: NeptuneDataBackend, cluster: Cluster, params: Mapping[str, Any]
+    ) -> None:
+        cluster.source(DataProcessingJob, params, "dataProcessingJobId")
+        # Incremental training updates a completed model.
+        cluster.source(ModelTrainingJob, params, "previousModelTrainingJobId")
+
+    def results(self, output: str) -> dict[str, Any]:
+        return {
+            "modelTransformJob": self.sagemaker_resource(
+                "processing-job",
+                f"{self.id}-transform",
+                COMPLETED,
+                _s3_join(output, "model-transform"),
             ),
+            "mlModels": [self.sagemaker_config("model", f"{self.id}-model")],
         }
-        if self.completed():
-            shown["modelTransformJob"] = self.resource("modeltransform", "transform-job")
-            shown["mlModels"] = [self.config("model", "model")]
-        return shown
 
 
 class ModelTransformJob(NeptuneJob):
-    LIFECYCLE = MODEL_TRANSFORM
-    ARN_TYPE = "processing-job"
+    """Computes model artifacts with a trained model (Neptune ML's or a SageMaker training
+    job's) on new data: a processing job prepares, a training job transforms."""
 
-    def description(self) -> dict[str, Any]:
-        shown: dict[str, Any] = {
-            "id": self.id,
-            "status": self.status,
-            "baseProcessingJob": self.resource("modeltransform-processing", "processing-job"),
-            "remoteModelTransformJob": self.resource(
-                "modeltransform",
-                "training-job",
-                outputLocation=self.params["modelTransformOutputS3Location"],
-            ),
-        }
-        if self.completed():
-            shown["models"] = [self.config("model", "model")]
-        return shown
+    LIFECYCLE = MODEL_TRANSFORM
+    NOUN = "ModelTransformJob"
+    WORK = ("remoteModelTransformJob", "training-job")
+    PREPARATION = "baseProcessingJob"
+    OUTPUT = "modelTransformOutputS3Location"
+
+    @classmethod
+    def check_sources(
+        cls, backend: NeptuneDataBackend, cluster: Cluster, params: Mapping[str, Any]
+    ) -> None:
+        # "Either both dataProcessingJobId and mlModelTrainingJobId, or trainingJobName";
+        # given both, the Neptune ML training job is the one used.
+        if params.get("mlModelTrainingJobId") is not None:
+            if params.get("dataProcessingJobId") is None:
+                raise MissingParameterException(
+                    "dataProcessingJobId is required with mlModelTrainingJobId."
+                )
+            cluster.source(ModelTrainingJob, params, "mlModelTrainingJobId")
+        elif params.get("trainingJobName") is not None:
+            backend.check_sagemaker_training_job(params["trainingJobName"])
+        else:
+            raise MissingParameterException(
+                "Include either both dataProcessingJobId and mlModelTrainingJobId, or trainingJobName."
+            )
+        cluster.source(DataProcessingJob, params, "dataProcessingJobId")
+
+    def results(self, output: str) -> dict[str, Any]:
+        return {"models": [self.sagemaker_config("model", f"{self.id}-model")]}
 
 
 class Endpoint(NeptuneJob):
+    """An inference endpoint serving the model of a training or transform job: a SageMaker
+    endpoint and its endpoint config (a new config each update)."""
+
     LIFECYCLE = ENDPOINT
-    ARN_TYPE = "endpoint"
+    NOUN = "ML endpoint"
+    WORK = ("endpoint", "endpoint")
+
+    def __init__(
+        self, backend: NeptuneDataBackend, cluster: Cluster, job_id: str, params: dict[str, Any]
+    ) -> None:
+        super().__init__(backend, cluster, job_id, params)
+        self.config_name = f"{job_id}-config"
+        self.updates = 0
+
+    @classmethod
+    def new_id(cls) -> str:
+        """An endpoint without an id gets a timestamped one."""
+        return f"neptune-ml-{int(now().timestamp() * 1000)}-{random_id(6)}"
+
+    @classmethod
+    def check_sources(
+        cls, backend: NeptuneDataBackend, cluster: Cluster, params: Mapping[str, Any]
+    ) -> None:
+        _check_choice(params, "modelName", ENDPOINT_MODEL_NAMES)
+        training, transform = (
+            params.get("mlModelTrainingJobId"),
+            params.get("mlModelTransformJobId"),
+        )
+        if training is None and transform is None:
+            raise MissingParameterException(
+                "Supply either mlModelTrainingJobId or mlModelTransformJobId."
+            )
+        if training is not None and transform is not None:
+            raise BadRequestException(
+                "Supply either mlModelTrainingJobId or mlModelTransformJobId, not both."
+            )
+        cluster.source(ModelTrainingJob, params, "mlModelTrainingJobId")
+        cluster.source(ModelTransformJob, params, "mlModelTransformJobId")
+
+    @property
+    def deleted(self) -> bool:
+        return self.status == DELETED
+
+    def update(self, params: dict[str, Any]) -> None:
+        """Serve another model: a new endpoint config, and Updating -> InService."""
+        if self.status != IN_SERVICE:
+            raise PreconditionsFailedException(
+                f"The ML endpoint {self.id!r} is {self.status}; only an InService endpoint can be updated."
+            )
+        self.params = {
+            **{
+                k: v
+                for k, v in self.params.items()
+                if k not in ("mlModelTrainingJobId", "mlModelTransformJobId")
+            },
+            **params,
+        }
+        self.updates += 1
+        self.config_name = f"{self.id}-config-{self.updates + 1}"
+        self.walk_on(ENDPOINT_UPDATE)
+
+    def stop(self) -> str:
+        """Delete: the endpoint is Deleting, then gone."""
+        if self.status == DELETING:
+            raise PreconditionsFailedException(
+                f"The ML endpoint {self.id!r} is already being deleted."
+            )
+        self.begin_stopping()
+        return DELETING
+
+    def on_enter(self, status: str, at: datetime) -> None:
+        if status == DELETED:
+            self.backend.forget(self)
 
     def description(self) -> dict[str, Any]:
+        # An endpoint writes nothing to S3 and has its config at every status.
         return {
             "id": self.id,
             "status": self.status,
-            "endpoint": {"name": self.id, "arn": self.arn, "status": self.status}
-            | ({"failureReason": self.failure} if self.failure else {}),
-            "endpointConfig": self.config("config", "endpoint-config"),
+            "endpoint": self.sagemaker_resource("endpoint", self.id, self.status),
+            "endpointConfig": self.sagemaker_config("endpoint-config", self.config_name),
         }
+
+
+FAMILIES: tuple[type[NeptuneJob], ...] = (
+    DataProcessingJob,
+    ModelTrainingJob,
+    ModelTransformJob,
+    Endpoint,
+)
 
 
 class Cluster:
-    """The Neptune ML state of one cluster endpoint."""
+    """The Neptune ML jobs and endpoints of one cluster endpoint, by family and id."""
 
     def __init__(self) -> None:
-        self.data_processing: Store[DataProcessingJob] = Store()
-        self.training: Store[ModelTrainingJob] = Store()
-        self.transform: Store[ModelTransformJob] = Store()
-        self.endpoints: Store[Endpoint] = Store()
-
-    def stores(self) -> dict[str, Store[Any]]:
-        return {
-            DATA_PROCESSING.kind: self.data_processing,
-            MODEL_TRAINING.kind: self.training,
-            MODEL_TRANSFORM.kind: self.transform,
-            ENDPOINT.kind: self.endpoints,
+        self.jobs: dict[type[NeptuneJob], Store[NeptuneJob]] = {
+            family: Store() for family in FAMILIES
         }
+
+    def find(self, family: type[NeptuneJob], job_id: str) -> NeptuneJob:
+        """The job a Get, Cancel or Delete names."""
+        job = self.jobs[family].get(job_id)
+        if job is None or job.deleted:
+            raise MLResourceNotFoundException(
+                "Invalid ID provided. Please check whether a resource with the given ID exists."
+                f" (no {family.NOUN} {job_id!r} on this cluster)"
+            )
+        return job
+
+    def source(self, family: type[NeptuneJob], params: Mapping[str, Any], field: str) -> None:
+        """Check the job ``params[field]`` names, if any: one a new job builds on, which
+        must exist here and have completed."""
+        job_id = params.get(field)
+        if job_id is None:
+            return
+        job = self.jobs[family].get(job_id)
+        if job is None or job.deleted:
+            raise BadRequestException(
+                f"Provided {family.NOUN} doesn't exist. ({field}: {job_id!r})"
+            )
+        if not job.completed:
+            raise BadRequestException(
+                f"Provided {family.NOUN} has not completed. ({field}: {job_id!r} is {job.status})"
+            )
 
 
 class NeptuneDataBackend(ServiceBackend):
+    # Neptune ML's jobs and endpoints are SageMaker resources, with SageMaker ARNs.
     ARN_SERVICE = "sagemaker"
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.clusters: dict[str, Cluster] = {}
-
-    def sagemaker_arn(self, resource: str) -> str:
-        return self.arn(resource)
+        #: (kind, id or ARN) -> the jobs so known, on any cluster (for job control).
+        self._by_identifier: dict[tuple[str, str], list[NeptuneJob]] = {}
 
     def cluster(self, key: str) -> Cluster:
         if key not in self.clusters:
             self.clusters[key] = Cluster()
         return self.clusters[key]
 
-    # -- starting things -------------------------------------------------------------------
+    # -- the operations ---------------------------------------------------------------------
 
-    def start_ml_data_processing_job(self, cluster: Cluster, params: dict[str, Any]) -> DataProcessingJob:
-        previous = params.get("previousDataProcessingJobId")
-        if previous is not None:
-            self._get(cluster.data_processing, previous, "data processing job")
-        job = DataProcessingJob(self, self._new_id(cluster.data_processing, params), params)
-        return self._add(cluster.data_processing, job)
-
-    def start_ml_model_training_job(self, cluster: Cluster, params: dict[str, Any]) -> ModelTrainingJob:
-        processing = self._get(cluster.data_processing, params["dataProcessingJobId"], "data processing job")
-        self._require_completed(processing, "data processing job")
-        previous = params.get("previousModelTrainingJobId")
-        if previous is not None:
-            self._require_completed(
-                self._get(cluster.training, previous, "model training job"), "model training job"
-            )
-        job = ModelTrainingJob(self, self._new_id(cluster.training, params), params)
-        return self._add(cluster.training, job)
-
-    def start_ml_model_transform_job(self, cluster: Cluster, params: dict[str, Any]) -> ModelTransformJob:
-        training_id = params.get("mlModelTrainingJobId")
-        sagemaker_job = params.get("trainingJobName")
-        if (training_id is None) == (sagemaker_job is None):
-            raise BadRequestException(
-                "Exactly one of mlModelTrainingJobId and trainingJobName must be given"
-            )
-        if training_id is not None:
-            training = self._get(cluster.training, training_id, "model training job")
-            self._require_completed(training, "model training job")
-        else:
-            self._check_sagemaker_training_job(sagemaker_job)  # type: ignore[arg-type]
-        if params.get("dataProcessingJobId") is not None:
-            self._get(cluster.data_processing, params["dataProcessingJobId"], "data processing job")
-        job = ModelTransformJob(self, self._new_id(cluster.transform, params), params)
-        return self._add(cluster.transform, job)
-
-    def create_ml_endpoint(self, cluster: Cluster, params: dict[str, Any]) -> Endpoint:
-        training_id = params.get("mlModelTrainingJobId")
-        transform_id = params.get("mlModelTransformJobId")
-        if (training_id is None) == (transform_id is None):
-            raise BadRequestException(
-                "Exactly one of mlModelTrainingJobId and mlModelTransformJobId must be given"
-            )
-        if training_id is not None:
-            source: NeptuneJob = self._get(cluster.training, training_id, "model training job")
-        else:
-            source = self._get(cluster.transform, transform_id, "model transform job")  # type: ignore[arg-type]
-        self._require_completed(source, "model training job" if training_id else "model transform job")
-        endpoint_id = params.get("id")
-        if endpoint_id is not None and endpoint_id in cluster.endpoints:
-            if not params.get("update"):
-                raise BadRequestException(
-                    f"An ML endpoint with id {endpoint_id} already exists; set update to replace its model"
-                )
-            existing = cluster.endpoints.get(endpoint_id)
-            assert existing is not None
-            existing.params = {**existing.params, **params}
-            return existing
-        endpoint = Endpoint(self, self._new_id(cluster.endpoints, params), params)
-        return self._add(cluster.endpoints, endpoint)
-
-    # -- looking and listing -----------------------------------------------------------------
-
-    def get(self, cluster: Cluster, kind: str, job_id: str) -> NeptuneJob:
-        return self._get(cluster.stores()[kind], job_id, _NOUNS[kind])
-
-    def list_ids(self, cluster: Cluster, kind: str, max_items: int | None) -> list[str]:
-        """Ids of the cluster's jobs of ``kind``, most recent first."""
-        store = cluster.stores()[kind]
-        _, items = store.sorted_view("CreationTime", lambda job: job.creation_time)
-        return [job.id for job in reversed(items)][: max_items or DEFAULT_MAX_ITEMS]
-
-    # -- stopping ------------------------------------------------------------------------------
-
-    def cancel(self, cluster: Cluster, kind: str, job_id: str, clean: bool | None) -> NeptuneJob:
-        job = self.get(cluster, kind, job_id)
-        if job.is_finished:
-            raise BadRequestException(
-                f"The {_NOUNS[kind]} {job_id} is {job.status} and cannot be cancelled"
-            )
-        job.cancel_clean = bool(clean)  # type: ignore[attr-defined]
-        job.begin_stopping()
-        return job
-
-    def delete_ml_endpoint(self, cluster: Cluster, endpoint_id: str, clean: bool | None) -> Endpoint:
-        endpoint = self._get(cluster.endpoints, endpoint_id, "ML endpoint")
-        if endpoint.status == "Deleting":
-            raise BadRequestException(f"The ML endpoint {endpoint_id} is already being deleted")
-        endpoint.begin_stopping()
-        # A deleted endpoint is gone: Get and List no longer find it.
-        cluster.endpoints.remove(endpoint_id)
-        return endpoint
-
-    def find_job(self, kind: str, identifier: str) -> NeptuneJob | None:
-        for cluster in self.clusters.values():
-            store = cluster.stores()[kind]
-            for job in store:
-                if identifier in job.identifiers():
-                    return job
-        return None
-
-    # -- helpers -------------------------------------------------------------------------------
-
-    def _new_id(self, store: Store[Any], params: dict[str, Any]) -> str:
-        job_id = params.get("id")
-        if job_id is None:
-            return str(uuid.uuid4())
-        if job_id in store:
-            raise BadRequestException(f"A job with id {job_id} already exists")
-        return str(job_id)
-
-    def _add(self, store: Store[Any], job: Any) -> Any:
-        store.add(job.id, job)
+    def start(
+        self, cluster: Cluster, family: type[NeptuneJob], params: dict[str, Any]
+    ) -> NeptuneJob:
+        """Start a job of ``family`` (Create an endpoint, or update one)."""
+        if family is Endpoint and params.get("update"):
+            return self._update_endpoint(cluster, params)
+        job_id = self._new_id(cluster, family, params.get("id"))
+        family.check_sources(self, cluster, params)
+        job = family(self, cluster, job_id, params)
+        cluster.jobs[family].add(job_id, job)
+        for identifier in job.identifiers():
+            self._by_identifier.setdefault((family.LIFECYCLE.kind, identifier), []).append(job)
         self.track_job(job)
         return job
 
-    def _get(self, store: Store[Any], job_id: str, noun: str) -> Any:
-        job = store.get(job_id)
-        if job is None:
-            raise MLResourceNotFoundException(f"No {noun} with id {job_id} was found")
-        return job
+    def get(self, cluster: Cluster, family: type[NeptuneJob], job_id: str) -> dict[str, Any]:
+        job = cluster.find(family, job_id)
+        job.describe()
+        return cluster.find(family, job_id).description()  # an endpoint may be gone by now
 
-    @staticmethod
-    def _require_completed(job: NeptuneJob, noun: str) -> None:
-        if not job.completed():
-            raise PreconditionsFailedException(
-                f"The {noun} {job.id} is {job.status}; it must be Completed first"
+    def list_ids(
+        self, cluster: Cluster, family: type[NeptuneJob], max_items: int | None
+    ) -> list[str]:
+        """Ids of the cluster's jobs of ``family``, most recent first."""
+        self.settle_jobs()  # endpoints whose deletion has finished leave the list
+        page = paginate(
+            cluster.jobs[family],
+            sort_name="CreationTime",
+            sort_key=lambda job: job.creation_time,
+            descending=True,
+            max_results=max_items or DEFAULT_MAX_ITEMS,
+        )
+        return [job.id for job in page.items]
+
+    def stop(self, cluster: Cluster, family: type[NeptuneJob], job_id: str) -> str:
+        """Cancel a job or delete an endpoint; the status it enters."""
+        job = cluster.find(family, job_id)
+        status = job.stop()
+        self.track_job(job)
+        return status
+
+    # -- job control --------------------------------------------------------------------------
+
+    def find_jobs(self, kind: str, identifier: str) -> list[Job]:
+        return list(self._by_identifier.get((kind, identifier), ()))
+
+    def find_job(self, kind: str, identifier: str) -> Job | None:
+        found = self.find_jobs(kind, identifier)
+        return found[-1] if found else None
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def forget(self, job: NeptuneJob) -> None:
+        """A deleted endpoint: gone from its cluster and from job control."""
+        job.cluster.jobs[type(job)].remove(job.id)
+        for identifier in job.identifiers():
+            known = self._by_identifier.get((job.LIFECYCLE.kind, identifier), [])
+            if job in known:
+                known.remove(job)
+            if not known:
+                self._by_identifier.pop((job.LIFECYCLE.kind, identifier), None)
+
+    def _new_id(self, cluster: Cluster, family: type[NeptuneJob], job_id: str | None) -> str:
+        if job_id is None:
+            return Endpoint.new_id() if family is Endpoint else str(uuid.uuid4())
+        if not 1 <= len(job_id) <= MAX_ID_LENGTH:
+            raise InvalidParameterException(
+                f"Invalid ID provided. ID can be 1-{MAX_ID_LENGTH} alphanumeric characters. (id: {job_id!r})"
             )
+        if not _ID.fullmatch(job_id):
+            raise InvalidParameterException(
+                f"Invalid ID provided. Must contain only letters, digits, or hyphens. (id: {job_id!r})"
+            )
+        existing = cluster.jobs[family].get(job_id)
+        if existing is not None and not existing.deleted:
+            raise InvalidParameterException(
+                f"Another resource with same ID already exists. Please use a new ID. (id: {job_id!r})"
+            )
+        return job_id
 
-    def _check_sagemaker_training_job(self, name: str) -> None:
+    def _update_endpoint(self, cluster: Cluster, params: dict[str, Any]) -> NeptuneJob:
+        if params.get("id") is None:
+            raise MissingParameterException("id is required to update an ML endpoint.")
+        endpoint = cluster.find(Endpoint, params["id"])
+        assert isinstance(endpoint, Endpoint)
+        Endpoint.check_sources(self, cluster, params)
+        endpoint.update(params)
+        self.track_job(endpoint)
+        return endpoint
+
+    def check_sagemaker_training_job(self, name: str) -> None:
+        """A transform from a SageMaker training job: one of moto's, and completed."""
         from moto.sagemaker.models import sagemaker_backends
 
-        training_jobs = sagemaker_backends[self.account_id][self.region_name].training_jobs
-        if name not in training_jobs:
-            raise MLResourceNotFoundException(f"No SageMaker training job named {name} was found")
-
-
-_NOUNS = {
-    DATA_PROCESSING.kind: "data processing job",
-    MODEL_TRAINING.kind: "model training job",
-    MODEL_TRANSFORM.kind: "model transform job",
-    ENDPOINT.kind: "ML endpoint",
-}
+        training_job = sagemaker_backends[self.account_id][self.region_name].training_jobs.get(name)
+        if training_job is None:
+            raise BadRequestException(
+                f"Unable to find SageMaker AI resource. Please check your input. (trainingJobName: {name!r})"
+            )
+        if training_job.training_job_status != COMPLETED:
+            raise BadRequestException(
+                "Provided SageMaker AI Training job has not completed."
+                f" (trainingJobName: {name!r} is {training_job.training_job_status})"
+            )
 
 
 # botocore lists no regions for neptunedata (clients always name their endpoint): the

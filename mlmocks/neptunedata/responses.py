@@ -1,34 +1,51 @@
-"""Neptune ML operations of the Neptune data API, per cluster endpoint."""
+"""Neptune ML operations of the Neptune data API, per cluster endpoint.
+
+The four families (data processing, model training and model transform jobs, and ML
+endpoints) answer the same four verbs the same way, so one method serves each verb and
+the table at the end of the class says which operation is which verb of which family.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import partialmethod
 from typing import Any
 
 from mlmocks.core.responses import ServiceResponse
 
-from .exceptions import BadRequestException, InvalidParameterException
+from .exceptions import AccessDeniedException, InvalidParameterException
 from .models import (
-    DATA_PROCESSING,
-    ENDPOINT,
-    MODEL_TRAINING,
-    MODEL_TRANSFORM,
     Cluster,
+    DataProcessingJob,
+    Endpoint,
+    ModelTrainingJob,
+    ModelTransformJob,
     NeptuneDataBackend,
+    NeptuneJob,
+    check_request,
     neptunedata_backends,
 )
 
-#: my-cluster.cluster-abc123xyz.us-east-1.neptune.amazonaws.com -> us-east-1
+#: my-cluster.cluster-abc123xyz.us-east-1.neptune.amazonaws.com: the region before "neptune".
 _CLUSTER_HOST = re.compile(r"(?P<host>[^/:]+\.(?P<region>[a-z0-9-]+)\.neptune\.amazonaws\.com)")
-_IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
-#: The cluster of requests that do not name one: the default endpoint, or the server.
+#: The cluster of requests that name none: the default endpoint, or the server.
 DEFAULT_CLUSTER = "default"
+
+
+def cluster_key(host: str) -> str:
+    """Which cluster a host is. A cluster's reader endpoint (``cluster-ro-``) is the same
+    cluster as its writer endpoint; the port does not matter."""
+    match = _CLUSTER_HOST.search(host.lower())
+    if match is None:
+        return DEFAULT_CLUSTER
+    return match.group("host").replace(".cluster-ro-", ".cluster-", 1)
 
 
 class NeptuneDataResponse(ServiceResponse):
     SERVICE = "neptunedata"
     BACKENDS = neptunedata_backends
     VALIDATION_ERROR = InvalidParameterException
+    ACCESS_DENIED = AccessDeniedException
 
     @property
     def backend(self) -> NeptuneDataBackend:
@@ -37,80 +54,67 @@ class NeptuneDataResponse(ServiceResponse):
     @property
     def cluster(self) -> Cluster:
         """Each cluster endpoint keeps its own jobs."""
-        match = _CLUSTER_HOST.search(self.parsed_url.netloc)
-        return self.backend.cluster(match.group("host").lower() if match else DEFAULT_CLUSTER)
-
-    def check(self, operation: str) -> None:
-        # Every call accepts IAM role ARNs; a malformed one is a bad request.
-        for field in ("neptuneIamRoleArn", "sagemakerIamRoleArn"):
-            value = self.params.get(field)
-            if value is not None and not _IAM_ROLE_ARN.fullmatch(value):
-                raise BadRequestException(f"{field} {value!r} is not a valid IAM role ARN")
+        return self.backend.cluster(cluster_key(self.parsed_url.netloc))
 
     def get_region_from_url(self, request: Any, full_url: str) -> str:
         # A cluster host names its region before ".neptune.amazonaws.com".
         match = _CLUSTER_HOST.search(full_url)
         return match.group("region") if match else super().get_region_from_url(request, full_url)
 
-    # -- data processing -------------------------------------------------------------------
+    def _get_action(self) -> str:
+        # The IAM action moto's IAM enforcement checks: neptune-db:<operation>, except that
+        # the Get operations are neptune-db:Get...Status (GetMLEndpointStatus).
+        action = super()._get_action()
+        return f"{action}Status" if action.startswith("GetML") else action
 
-    def start_ml_data_processing_job(self, **_: Any) -> Any:
-        return self.backend.start_ml_data_processing_job(self.cluster, self.params)
+    def check(self, operation: str) -> None:
+        # Every call takes neptuneIamRoleArn; Neptune ML checks it and the other inputs
+        # the model leaves free (S3 locations, instance types, least values).
+        check_request(self.params)
 
-    def get_ml_data_processing_job(self, id: str, **_: Any) -> dict[str, Any]:
-        return self.backend.get(self.cluster, DATA_PROCESSING.kind, id).describe().description()
+    # -- the four verbs ----------------------------------------------------------------------
 
-    def list_ml_data_processing_jobs(self, max_items: int | None = None, **_: Any) -> dict[str, Any]:
-        return {"ids": self.backend.list_ids(self.cluster, DATA_PROCESSING.kind, max_items)}
+    def _start(self, family: type[NeptuneJob], **_: Any) -> NeptuneJob:
+        """Start a job (Create an endpoint): its id, arn and creationTimeInMillis."""
+        return self.backend.start(self.cluster, family, self.params)
 
-    def cancel_ml_data_processing_job(self, id: str, clean: bool | None = None, **_: Any) -> dict[str, Any]:
-        job = self.backend.cancel(self.cluster, DATA_PROCESSING.kind, id, clean)
-        return {"status": job.status}
+    def _get(self, family: type[NeptuneJob], id: str, **_: Any) -> dict[str, Any]:
+        return self.backend.get(self.cluster, family, id)
 
-    # -- model training ----------------------------------------------------------------------
+    def _list(
+        self, family: type[NeptuneJob], max_items: int | None = None, **_: Any
+    ) -> dict[str, Any]:
+        return {"ids": self.backend.list_ids(self.cluster, family, max_items)}
 
-    def start_ml_model_training_job(self, **_: Any) -> Any:
-        return self.backend.start_ml_model_training_job(self.cluster, self.params)
+    def _stop(
+        self, family: type[NeptuneJob], id: str, clean: bool | None = None, **_: Any
+    ) -> dict[str, Any]:
+        """Cancel a job or delete an endpoint. ``clean`` asks Neptune ML to delete the S3
+        artifacts too; mlmocks writes none, so there is nothing to delete."""
+        return {"status": self.backend.stop(self.cluster, family, id)}
 
-    def get_ml_model_training_job(self, id: str, **_: Any) -> dict[str, Any]:
-        return self.backend.get(self.cluster, MODEL_TRAINING.kind, id).describe().description()
+    # -- which operation is which ------------------------------------------------------------
 
-    def list_ml_model_training_jobs(self, max_items: int | None = None, **_: Any) -> dict[str, Any]:
-        return {"ids": self.backend.list_ids(self.cluster, MODEL_TRAINING.kind, max_items)}
-
-    def cancel_ml_model_training_job(self, id: str, clean: bool | None = None, **_: Any) -> dict[str, Any]:
-        job = self.backend.cancel(self.cluster, MODEL_TRAINING.kind, id, clean)
-        return {"status": job.status}
-
-    # -- model transform ---------------------------------------------------------------------
-
-    def start_ml_model_transform_job(self, **_: Any) -> Any:
-        return self.backend.start_ml_model_transform_job(self.cluster, self.params)
-
-    def get_ml_model_transform_job(self, id: str, **_: Any) -> dict[str, Any]:
-        return self.backend.get(self.cluster, MODEL_TRANSFORM.kind, id).describe().description()
-
-    def list_ml_model_transform_jobs(self, max_items: int | None = None, **_: Any) -> dict[str, Any]:
-        return {"ids": self.backend.list_ids(self.cluster, MODEL_TRANSFORM.kind, max_items)}
-
-    def cancel_ml_model_transform_job(self, id: str, clean: bool | None = None, **_: Any) -> dict[str, Any]:
-        job = self.backend.cancel(self.cluster, MODEL_TRANSFORM.kind, id, clean)
-        return {"status": job.status}
-
-    # -- endpoints ---------------------------------------------------------------------------
-
-    def create_ml_endpoint(self, **_: Any) -> Any:
-        return self.backend.create_ml_endpoint(self.cluster, self.params)
-
-    def get_ml_endpoint(self, id: str, **_: Any) -> dict[str, Any]:
-        return self.backend.get(self.cluster, ENDPOINT.kind, id).describe().description()
-
-    def list_ml_endpoints(self, max_items: int | None = None, **_: Any) -> dict[str, Any]:
-        return {"ids": self.backend.list_ids(self.cluster, ENDPOINT.kind, max_items)}
-
-    def delete_ml_endpoint(self, id: str, clean: bool | None = None, **_: Any) -> dict[str, Any]:
-        endpoint = self.backend.delete_ml_endpoint(self.cluster, id, clean)
-        return {"status": endpoint.status}
+    # /ml/dataprocessing
+    start_ml_data_processing_job = partialmethod(_start, DataProcessingJob)
+    get_ml_data_processing_job = partialmethod(_get, DataProcessingJob)
+    list_ml_data_processing_jobs = partialmethod(_list, DataProcessingJob)
+    cancel_ml_data_processing_job = partialmethod(_stop, DataProcessingJob)
+    # /ml/modeltraining
+    start_ml_model_training_job = partialmethod(_start, ModelTrainingJob)
+    get_ml_model_training_job = partialmethod(_get, ModelTrainingJob)
+    list_ml_model_training_jobs = partialmethod(_list, ModelTrainingJob)
+    cancel_ml_model_training_job = partialmethod(_stop, ModelTrainingJob)
+    # /ml/modeltransform
+    start_ml_model_transform_job = partialmethod(_start, ModelTransformJob)
+    get_ml_model_transform_job = partialmethod(_get, ModelTransformJob)
+    list_ml_model_transform_jobs = partialmethod(_list, ModelTransformJob)
+    cancel_ml_model_transform_job = partialmethod(_stop, ModelTransformJob)
+    # /ml/endpoints (CreateMLEndpoint with update=true updates one)
+    create_ml_endpoint = partialmethod(_start, Endpoint)
+    get_ml_endpoint = partialmethod(_get, Endpoint)
+    list_ml_endpoints = partialmethod(_list, Endpoint)
+    delete_ml_endpoint = partialmethod(_stop, Endpoint)
 
 
 RESPONSE_CLASS = NeptuneDataResponse
