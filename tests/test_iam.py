@@ -40,3 +40,26 @@ def test_iam_policies_are_enforced() -> None:
         bedrock.tag_resource(resourceARN=arn, tags=[{"key": "k", "value": "v"}])
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert "bedrock:TagResource" in str(info.value)
+
+
+@mock_mljobs
+@set_initial_no_auth_action_count(3)
+def test_requests_without_a_body_pass_the_signature_check() -> None:
+    # A GET has no body: moto once signed its query (or headers) as one, so every GET
+    # failed its signature check.
+    iam = boto3.client("iam", region_name="us-east-1")
+    iam.create_user(UserName="reader")
+    iam.put_user_policy(
+        UserName="reader", PolicyName="read", PolicyDocument=allow(["bedrock:ListModelImportJobs"])
+    )
+    key = iam.create_access_key(UserName="reader")["AccessKey"]
+    bedrock = boto3.client(
+        "bedrock",
+        region_name="us-east-1",
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+    assert bedrock.list_model_import_jobs(maxResults=5)["modelImportJobSummaries"] == []
+    with pytest.raises(bedrock.exceptions.AccessDeniedException) as info:
+        bedrock.list_imported_models()
+    assert "bedrock:ListImportedModels" in str(info.value)
