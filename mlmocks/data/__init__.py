@@ -26,12 +26,14 @@ def shipped_services() -> list[str]:
     )
 
 
-def missing_from_botocore() -> list[str]:
-    """The shipped services that the installed botocore does not ship itself."""
-    spec = importlib.util.find_spec("botocore")
-    if spec is None or not spec.submodule_search_locations:
-        return shipped_services()
-    botocore_data = os.path.join(list(spec.submodule_search_locations)[0], "data")
+def missing_from_botocore(botocore_data: str | None = None) -> list[str]:
+    """The shipped services that botocore (by default the installed one, found without
+    importing it) does not ship itself."""
+    if botocore_data is None:
+        spec = importlib.util.find_spec("botocore")
+        if spec is None or not spec.submodule_search_locations:
+            return shipped_services()
+        botocore_data = os.path.join(list(spec.submodule_search_locations)[0], "data")
     return [name for name in shipped_services() if not os.path.isdir(os.path.join(botocore_data, name))]
 
 
