@@ -124,7 +124,7 @@ def test_updates_walk_their_statuses_and_replace_entries_by_source_ref(aws: Aws)
     aws.control.set_progression(UPDATE_KIND, "manual", times=1000)
     lv = project_with_dataset(aws, [line(1, "normal"), line(2, "anomaly"), line(3, None)])
     assert describe(lv)["ImageStats"] == {"Total": 3, "Labeled": 2, "Normal": 1, "Anomaly": 1}
-    changes = jsonl([line(3, "anomaly", day=7), line(4, "normal", day=8)]).encode()
+    changes = jsonl([line(1, "anomaly", day=7), line(4, "normal", day=8)]).encode()
     updated = lv.update_dataset_entries(ProjectName=PROJECT, DatasetType="train", Changes=changes)
     assert updated["Status"] == "UPDATE_IN_PROGRESS"
     assert updated["ResponseMetadata"]["HTTPStatusCode"] == 202
@@ -136,13 +136,12 @@ def test_updates_walk_their_statuses_and_replace_entries_by_source_ref(aws: Aws)
     aws.control.advance(UPDATE_KIND, f"{PROJECT}/train")
     complete = describe(lv)
     assert (complete["Status"], complete["StatusMessage"]) == ("UPDATE_COMPLETE", "The dataset entries were updated.")
-    assert complete["ImageStats"] == {"Total": 4, "Labeled": 4, "Normal": 2, "Anomaly": 2}
+    assert complete["ImageStats"] == {"Total": 4, "Labeled": 3, "Normal": 1, "Anomaly": 2}
     assert complete["LastUpdatedTimestamp"] >= complete["CreationTimestamp"]
     assert refs(lv) == ["board-1.jpg", "board-2.jpg", "board-3.jpg", "board-4.jpg"]  # replaced in place
-    entry = json.loads(lv.list_dataset_entries(ProjectName=PROJECT, DatasetType="train", SourceRefContains="board-3")[
-        "DatasetEntries"
-    ][0])
-    assert entry["anomaly-label-metadata"]["class-name"] == "anomaly"
+    entries = lv.list_dataset_entries(ProjectName=PROJECT, DatasetType="train", SourceRefContains="board-1")
+    entry = json.loads(entries["DatasetEntries"][0])
+    assert entry["anomaly-label-metadata"]["class-name"] == "anomaly"  # the new line replaced the old
 
 
 def test_a_failed_update_rolls_back(aws: Aws) -> None:

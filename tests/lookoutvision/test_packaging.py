@@ -93,6 +93,10 @@ def test_a_generated_name_and_component_version(aws: Aws) -> None:
     assert job["ModelPackagingConfiguration"] == DEVICE  # as given
     assert job["StatusMessage"]
     assert start(lv, platform(TargetDevice="jetson_xavier", ComponentName="other")) != job_name
+    lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)
+    second = lv.start_model_packaging_job(ProjectName=PROJECT, ModelVersion="2", Configuration=DEVICE)["JobName"]
+    assert second.startswith(f"{PROJECT}-2-")
+    assert describe(lv, second)["ModelPackagingOutputDetails"]["Greengrass"]["ComponentVersion"] == "2.0.0"
     under_scores = project_with_dataset(aws, project="my_boards")
     under_scores.create_model(ProjectName="my_boards", OutputConfig=OUTPUT)
     name = under_scores.start_model_packaging_job(ProjectName="my_boards", ModelVersion="latest", Configuration=DEVICE)[
