@@ -34,7 +34,9 @@ def missing_from_botocore(botocore_data: str | None = None) -> list[str]:
         if spec is None or not spec.submodule_search_locations:
             return shipped_services()
         botocore_data = os.path.join(list(spec.submodule_search_locations)[0], "data")
-    return [name for name in shipped_services() if not os.path.isdir(os.path.join(botocore_data, name))]
+    return [
+        name for name in shipped_services() if not os.path.isdir(os.path.join(botocore_data, name))
+    ]
 
 
 def lend_through_environment() -> None:

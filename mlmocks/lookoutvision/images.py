@@ -86,7 +86,9 @@ def detect(
         _anomaly("background", background, remaining / height),
         *(_anomaly(name, color, rows / height) for name, color, rows in bands),
     ]
-    result["AnomalyMask"] = mask_png(width, height, background, [(color, rows) for _, color, rows in bands])
+    result["AnomalyMask"] = mask_png(
+        width, height, background, [(color, rows) for _, color, rows in bands]
+    )
     return result
 
 
@@ -106,7 +108,12 @@ def mask_png(width: int, height: int, background: str, bands: list[tuple[str, in
         chunks.append(compressor.compress(row * count))
     chunks.append(compressor.flush())
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return _PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(chunks)) + _chunk(b"IEND", b"")
+    return (
+        _PNG_SIGNATURE
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", b"".join(chunks))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

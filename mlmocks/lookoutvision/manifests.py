@@ -88,7 +88,11 @@ def _entry(raw: str, number: int, added_at: datetime) -> Entry:
     if not isinstance(document, dict):
         raise ManifestError(f"{where} is not a JSON object")
     source_ref = document.get("source-ref")
-    if not isinstance(source_ref, str) or not source_ref.startswith("s3://") or "/" not in source_ref[5:]:
+    if (
+        not isinstance(source_ref, str)
+        or not source_ref.startswith("s3://")
+        or "/" not in source_ref[5:]
+    ):
         raise ManifestError(f"{where} has no source-ref with the S3 URI of an image")
     line = json.dumps(document, separators=(",", ":"))
     if len(line) > MAX_LINE_CHARS:

@@ -56,9 +56,13 @@ PACKAGING_JOB = Lifecycle(
 )
 
 #: Dataset statuses in which a dataset can be trained on, updated or deleted.
-DATASET_SETTLED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_FAILED_ROLLBACK_COMPLETE"})
+DATASET_SETTLED = frozenset(
+    {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_FAILED_ROLLBACK_COMPLETE"}
+)
 #: Model statuses of a model that has been trained (it can be packaged).
-TRAINED_STATUSES = frozenset({"TRAINED", "STARTING_HOSTING", "HOSTED", "HOSTING_FAILED", "STOPPING_HOSTING"})
+TRAINED_STATUSES = frozenset(
+    {"TRAINED", "STARTING_HOSTING", "HOSTED", "HOSTING_FAILED", "STOPPING_HOSTING"}
+)
 #: Model statuses from which StartModel starts hosting.
 STARTABLE = frozenset({"TRAINED", "HOSTING_FAILED"})
 #: Model statuses in which DeleteModel deletes (neither running nor training).
@@ -101,7 +105,9 @@ class Dataset(Job):
 
     LIFECYCLE = DATASET
 
-    def __init__(self, project: Project, dataset_type: str, manifest: list[manifests.Entry] | str | None) -> None:
+    def __init__(
+        self, project: Project, dataset_type: str, manifest: list[manifests.Entry] | str | None
+    ) -> None:
         """``manifest``: the entries read from the source manifest, the reason it could not
         be used, or None for an empty dataset (created at once)."""
         self.project = project
@@ -128,7 +134,9 @@ class Dataset(Job):
     @property
     def status_message(self) -> str:
         status = self.status
-        failure = self.update.failure if status == DATASET_UPDATE.failed and self.update else self.failure
+        failure = (
+            self.update.failure if status == DATASET_UPDATE.failed and self.update else self.failure
+        )
         return failure or _DATASET_MESSAGES.get(status, "")
 
     def describe(self) -> Dataset:
@@ -161,7 +169,12 @@ class Dataset(Job):
     def image_stats(self) -> dict[str, int]:
         labels = [entry.label for entry in self.entries]
         normal, anomaly = labels.count(manifests.NORMAL), labels.count(manifests.ANOMALY)
-        return {"Total": len(labels), "Labeled": normal + anomaly, "Normal": normal, "Anomaly": anomaly}
+        return {
+            "Total": len(labels),
+            "Labeled": normal + anomaly,
+            "Normal": normal,
+            "Anomaly": anomaly,
+        }
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -174,11 +187,18 @@ class Dataset(Job):
     def created_metadata(self) -> dict[str, Any]:
         """What CreateDataset answers: the dataset as it was created."""
         status = self.created_status
-        return {**self.metadata(), "Status": status, "StatusMessage": _DATASET_MESSAGES.get(status, "")}
+        return {
+            **self.metadata(),
+            "Status": status,
+            "StatusMessage": _DATASET_MESSAGES.get(status, ""),
+        }
 
     def details(self) -> dict[str, Any]:
         """What DescribeDataset answers."""
-        updated = max(self.last_modified_time, self.update.last_modified_time if self.update else self.creation_time)
+        updated = max(
+            self.last_modified_time,
+            self.update.last_modified_time if self.update else self.creation_time,
+        )
         return {
             **self.metadata(),
             "ProjectName": self.project.project_name,
@@ -227,7 +247,9 @@ class TrainingData:
             for name, color in entry.anomaly_classes.items():
                 classes.setdefault(name, color)
         background = next((e.background_color for e in entries if e.background_color), None)
-        return cls(labels.count(manifests.NORMAL), labels.count(manifests.ANOMALY), classes, background)
+        return cls(
+            labels.count(manifests.NORMAL), labels.count(manifests.ANOMALY), classes, background
+        )
 
     @property
     def problem(self) -> str | None:
@@ -294,7 +316,9 @@ class Model(Job):
     @property
     def status_message(self) -> str:
         status = self.status
-        failure = self.hosting.failure if status == HOSTING.failed and self.hosting else self.failure
+        failure = (
+            self.hosting.failure if status == HOSTING.failed and self.hosting else self.failure
+        )
         return failure or _MODEL_MESSAGES.get(status, "")
 
     @property
@@ -336,7 +360,12 @@ class Model(Job):
     def created_metadata(self) -> dict[str, Any]:
         """What CreateModel answers: the model as training starts."""
         status = MODEL.happy_path[0]
-        return {**self.metadata(), "Status": status, "StatusMessage": _MODEL_MESSAGES[status], "Performance": None}
+        return {
+            **self.metadata(),
+            "Status": status,
+            "StatusMessage": _MODEL_MESSAGES[status],
+            "Performance": None,
+        }
 
     def details(self) -> dict[str, Any]:
         """What DescribeModel answers."""
@@ -454,7 +483,9 @@ class Project:
 
     def details(self) -> dict[str, Any]:
         """What DescribeProject answers."""
-        datasets = [self.datasets[kind].metadata() for kind in ("train", "test") if kind in self.datasets]
+        datasets = [
+            self.datasets[kind].metadata() for kind in ("train", "test") if kind in self.datasets
+        ]
         return {**self.metadata(), "Datasets": datasets}
 
 
@@ -506,7 +537,9 @@ class LookoutVisionBackend(ServiceBackend):
 
     def create_project(self, project_name: str) -> Project:
         if project_name in self.projects:
-            raise ConflictException(f"A project named {project_name} already exists", project_name, "PROJECT")
+            raise ConflictException(
+                f"A project named {project_name} already exists", project_name, "PROJECT"
+            )
         project = Project(project_name, self.arn(f"project/{project_name}"))
         self.projects.add(project_name, project)
         return project
@@ -517,7 +550,9 @@ class LookoutVisionBackend(ServiceBackend):
         self.settle_jobs()
         project = self.projects.get(project_name)
         if project is None:
-            raise ResourceNotFoundException(f"The project {project_name} does not exist", project_name, "PROJECT")
+            raise ResourceNotFoundException(
+                f"The project {project_name} does not exist", project_name, "PROJECT"
+            )
         return project
 
     def list_projects(self, next_token: str | None, max_results: int | None) -> Page[Project]:
@@ -548,7 +583,9 @@ class LookoutVisionBackend(ServiceBackend):
         project = self.project(project_name)
         if dataset_type in project.datasets:
             raise ConflictException(
-                f"The project {project_name} already has a {dataset_type} dataset", dataset_type, "DATASET"
+                f"The project {project_name} already has a {dataset_type} dataset",
+                dataset_type,
+                "DATASET",
             )
         s3_object = (dataset_source or {}).get("GroundTruthManifest", {}).get("S3Object")
         if dataset_source is not None and s3_object is None:
@@ -573,7 +610,9 @@ class LookoutVisionBackend(ServiceBackend):
         self.dataset(project_name, dataset_type).describe()
         return self.dataset(project_name, dataset_type)
 
-    def update_dataset_entries(self, project_name: str, dataset_type: str, changes: bytes) -> DatasetUpdate:
+    def update_dataset_entries(
+        self, project_name: str, dataset_type: str, changes: bytes
+    ) -> DatasetUpdate:
         dataset = self.dataset(project_name, dataset_type)
         if dataset.status not in DATASET_SETTLED:
             raise ConflictException(
@@ -633,10 +672,14 @@ class LookoutVisionBackend(ServiceBackend):
     def delete_dataset(self, project_name: str, dataset_type: str) -> None:
         dataset = self.dataset(project_name, dataset_type)
         if dataset.status not in DATASET_SETTLED | {DATASET.failed}:
-            raise ConflictException(f"The {dataset_type} dataset is {dataset.status}", dataset_type, "DATASET")
+            raise ConflictException(
+                f"The {dataset_type} dataset is {dataset.status}", dataset_type, "DATASET"
+            )
         if any(model.status == "TRAINING" for model in dataset.project.models):
             raise ConflictException(
-                f"A model of the project {project_name} is training on its datasets", dataset_type, "DATASET"
+                f"A model of the project {project_name} is training on its datasets",
+                dataset_type,
+                "DATASET",
             )
         dataset.begin_stopping()
         self.track_job(dataset)
@@ -655,13 +698,19 @@ class LookoutVisionBackend(ServiceBackend):
         train = project.datasets.get("train")
         if train is None:
             raise ConflictException(
-                f"The project {project_name} has no train dataset to train a model on", "train", "DATASET"
+                f"The project {project_name} has no train dataset to train a model on",
+                "train",
+                "DATASET",
             )
-        datasets = [project.datasets[kind] for kind in ("train", "test") if kind in project.datasets]
+        datasets = [
+            project.datasets[kind] for kind in ("train", "test") if kind in project.datasets
+        ]
         for dataset in datasets:
             if dataset.status not in DATASET_SETTLED:
                 raise ConflictException(
-                    f"The {dataset.dataset_type} dataset is {dataset.status}", dataset.dataset_type, "DATASET"
+                    f"The {dataset.dataset_type} dataset is {dataset.status}",
+                    dataset.dataset_type,
+                    "DATASET",
                 )
         project.last_version += 1
         version = str(project.last_version)
@@ -699,7 +748,9 @@ class LookoutVisionBackend(ServiceBackend):
         model = self.model(project_name, model_version).describe()
         return self.model(project_name, model.model_version)
 
-    def list_models(self, project_name: str, next_token: str | None, max_results: int | None) -> Page[Model]:
+    def list_models(
+        self, project_name: str, next_token: str | None, max_results: int | None
+    ) -> Page[Model]:
         return paginate(
             self.project(project_name).models,
             sort_name="ModelVersion",
@@ -717,7 +768,11 @@ class LookoutVisionBackend(ServiceBackend):
         return model
 
     def start_model(
-        self, project_name: str, model_version: str, min_inference_units: int, max_inference_units: int | None
+        self,
+        project_name: str,
+        model_version: str,
+        min_inference_units: int,
+        max_inference_units: int | None,
     ) -> str:
         """Start hosting; returns the hosting status as the call leaves it."""
         model = self.model(project_name, model_version)
@@ -742,10 +797,14 @@ class LookoutVisionBackend(ServiceBackend):
         self.track_job(model.hosting)
         return HOSTING.stopping[0]
 
-    def detect_anomalies(self, project_name: str, model_version: str, body: bytes, content_type: str) -> dict[str, Any]:
+    def detect_anomalies(
+        self, project_name: str, model_version: str, body: bytes, content_type: str
+    ) -> dict[str, Any]:
         model = self.model(project_name, model_version)
         if model.status != "HOSTED":
-            raise _model_conflict(model, "DetectAnomalies needs a HOSTED model; start it with StartModel")
+            raise _model_conflict(
+                model, "DetectAnomalies needs a HOSTED model; start it with StartModel"
+            )
         try:
             width, height = images.dimensions(body, content_type)
         except images.ImageError as problem:
@@ -773,7 +832,9 @@ class LookoutVisionBackend(ServiceBackend):
         # Without a ComponentVersion, the service derives one from the model version.
         component_version = greengrass.get("ComponentVersion", f"{model.model_version}.0.0")
         if job_name is None:
-            job_name = f"{project_name[:40]}-{model.model_version}-{random_id(12)}".replace("_", "-")
+            job_name = f"{project_name[:40]}-{model.model_version}-{random_id(12)}".replace(
+                "_", "-"
+            )
         if job_name in project.packaging_jobs:
             raise ConflictException(
                 f"The project {project_name} has a model packaging job named {job_name}",
@@ -802,7 +863,9 @@ class LookoutVisionBackend(ServiceBackend):
         job = self.project(project_name).packaging_jobs.get(job_name)
         if job is None:
             raise ResourceNotFoundException(
-                f"The project {project_name} has no model packaging job {job_name}", job_name, "MODEL_PACKAGE_JOB"
+                f"The project {project_name} has no model packaging job {job_name}",
+                job_name,
+                "MODEL_PACKAGE_JOB",
             )
         return job
 
@@ -908,12 +971,16 @@ def _jobs_of(project: Project, kind: str) -> list[Job]:
 def _tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
     reserved = [tag["Key"] for tag in tags or () if tag["Key"].lower().startswith("aws:")]
     if reserved:
-        raise ValidationException(f"Tag keys starting with aws: are reserved for AWS: {', '.join(reserved)}")
+        raise ValidationException(
+            f"Tag keys starting with aws: are reserved for AWS: {', '.join(reserved)}"
+        )
     return tag_dict(tags, "Key", "Value")
 
 
 def _model_conflict(model: Model, why: str) -> ConflictException:
-    return ConflictException(f"Model version {model.model_version} is {model.status}: {why}", model.model_arn, "MODEL")
+    return ConflictException(
+        f"Model version {model.model_version} is {model.status}: {why}", model.model_arn, "MODEL"
+    )
 
 
 def _check_target(greengrass: dict[str, Any]) -> None:
@@ -922,10 +989,14 @@ def _check_target(greengrass: dict[str, Any]) -> None:
     device, platform = greengrass.get("TargetDevice"), greengrass.get("TargetPlatform") or {}
     options = greengrass.get("CompilerOptions")
     if (device is None) == (not platform):
-        raise ValidationException("Configuration.Greengrass needs exactly one of TargetDevice and TargetPlatform")
+        raise ValidationException(
+            "Configuration.Greengrass needs exactly one of TargetDevice and TargetPlatform"
+        )
     if device is not None:
         if options is not None:
-            raise ValidationException("Configuration.Greengrass.CompilerOptions is not used with a TargetDevice")
+            raise ValidationException(
+                "Configuration.Greengrass.CompilerOptions is not used with a TargetDevice"
+            )
         return
     try:
         parsed = json.loads(options) if options is not None else {}
@@ -949,9 +1020,14 @@ def _all_regions() -> list[str]:
 
     session = Session()
     partitions = session.get_available_partitions()
-    return sorted({region for p in partitions for region in session.get_available_regions("ec2", p)})
+    return sorted(
+        {region for p in partitions for region in session.get_available_regions("ec2", p)}
+    )
 
 
 lookoutvision_backends = BackendDict(
-    LookoutVisionBackend, "lookoutvision", use_boto3_regions=False, additional_regions=_all_regions()
+    LookoutVisionBackend,
+    "lookoutvision",
+    use_boto3_regions=False,
+    additional_regions=_all_regions(),
 )

@@ -21,7 +21,9 @@ def idempotent(handler: Handler) -> Handler:
     operation = "".join(word.title() for word in handler.__name__.split("_"))
 
     @functools.wraps(handler)
-    def respond(self: LookoutVisionResponse, client_token: str | None = None, **request: Any) -> dict[str, Any]:
+    def respond(
+        self: LookoutVisionResponse, client_token: str | None = None, **request: Any
+    ) -> dict[str, Any]:
         return self.backend.once(operation, client_token, request, lambda: handler(self, **request))
 
     return respond
@@ -45,9 +47,14 @@ class LookoutVisionResponse(ServiceResponse):
     def describe_project(self, project_name: str) -> dict[str, Any]:
         return {"ProjectDescription": self.backend.project(project_name).details()}
 
-    def list_projects(self, next_token: str | None = None, max_results: int | None = None) -> dict[str, Any]:
+    def list_projects(
+        self, next_token: str | None = None, max_results: int | None = None
+    ) -> dict[str, Any]:
         page = self.backend.list_projects(next_token, max_results)
-        return {"Projects": [project.metadata() for project in page.items], "NextToken": page.next_token}
+        return {
+            "Projects": [project.metadata() for project in page.items],
+            "NextToken": page.next_token,
+        }
 
     @idempotent
     def delete_project(self, project_name: str) -> dict[str, Any]:
@@ -56,21 +63,34 @@ class LookoutVisionResponse(ServiceResponse):
     # -- datasets -------------------------------------------------------------------------------
 
     @idempotent
-    def create_dataset(self, project_name: str, dataset_type: str, dataset_source: Any = None) -> dict[str, Any]:
+    def create_dataset(
+        self, project_name: str, dataset_type: str, dataset_source: Any = None
+    ) -> dict[str, Any]:
         dataset = self.backend.create_dataset(project_name, dataset_type, dataset_source)
         return {"DatasetMetadata": dataset.created_metadata()}
 
     def describe_dataset(self, project_name: str, dataset_type: str) -> dict[str, Any]:
-        return {"DatasetDescription": self.backend.describe_dataset(project_name, dataset_type).details()}
+        return {
+            "DatasetDescription": self.backend.describe_dataset(
+                project_name, dataset_type
+            ).details()
+        }
 
     @idempotent
-    def update_dataset_entries(self, project_name: str, dataset_type: str, changes: bytes) -> dict[str, Any]:
+    def update_dataset_entries(
+        self, project_name: str, dataset_type: str, changes: bytes
+    ) -> dict[str, Any]:
         self.backend.update_dataset_entries(project_name, dataset_type, changes)
         return {"Status": "UPDATE_IN_PROGRESS"}
 
-    def list_dataset_entries(self, project_name: str, dataset_type: str, **filters: Any) -> dict[str, Any]:
+    def list_dataset_entries(
+        self, project_name: str, dataset_type: str, **filters: Any
+    ) -> dict[str, Any]:
         page = self.backend.list_dataset_entries(project_name, dataset_type, **filters)
-        return {"DatasetEntries": [entry.line for entry in page.items], "NextToken": page.next_token}
+        return {
+            "DatasetEntries": [entry.line for entry in page.items],
+            "NextToken": page.next_token,
+        }
 
     @idempotent
     def delete_dataset(self, project_name: str, dataset_type: str) -> dict[str, Any]:
@@ -81,12 +101,18 @@ class LookoutVisionResponse(ServiceResponse):
 
     @idempotent
     def create_model(self, project_name: str, **params: Any) -> dict[str, Any]:
-        return {"ModelMetadata": self.backend.create_model(project_name, **params).created_metadata()}
+        return {
+            "ModelMetadata": self.backend.create_model(project_name, **params).created_metadata()
+        }
 
     def describe_model(self, project_name: str, model_version: str) -> dict[str, Any]:
-        return {"ModelDescription": self.backend.describe_model(project_name, model_version).details()}
+        return {
+            "ModelDescription": self.backend.describe_model(project_name, model_version).details()
+        }
 
-    def list_models(self, project_name: str, next_token: str | None = None, max_results: int | None = None) -> dict[str, Any]:
+    def list_models(
+        self, project_name: str, next_token: str | None = None, max_results: int | None = None
+    ) -> dict[str, Any]:
         page = self.backend.list_models(project_name, next_token, max_results)
         return {"Models": [model.metadata() for model in page.items], "NextToken": page.next_token}
 
@@ -96,16 +122,30 @@ class LookoutVisionResponse(ServiceResponse):
 
     @idempotent
     def start_model(
-        self, project_name: str, model_version: str, min_inference_units: int, max_inference_units: int | None = None
+        self,
+        project_name: str,
+        model_version: str,
+        min_inference_units: int,
+        max_inference_units: int | None = None,
     ) -> dict[str, Any]:
-        return {"Status": self.backend.start_model(project_name, model_version, min_inference_units, max_inference_units)}
+        return {
+            "Status": self.backend.start_model(
+                project_name, model_version, min_inference_units, max_inference_units
+            )
+        }
 
     @idempotent
     def stop_model(self, project_name: str, model_version: str) -> dict[str, Any]:
         return {"Status": self.backend.stop_model(project_name, model_version)}
 
-    def detect_anomalies(self, project_name: str, model_version: str, body: bytes, content_type: str) -> dict[str, Any]:
-        return {"DetectAnomalyResult": self.backend.detect_anomalies(project_name, model_version, body, content_type)}
+    def detect_anomalies(
+        self, project_name: str, model_version: str, body: bytes, content_type: str
+    ) -> dict[str, Any]:
+        return {
+            "DetectAnomalyResult": self.backend.detect_anomalies(
+                project_name, model_version, body, content_type
+            )
+        }
 
     # -- model packaging jobs -------------------------------------------------------------------
 
@@ -121,7 +161,10 @@ class LookoutVisionResponse(ServiceResponse):
         self, project_name: str, next_token: str | None = None, max_results: int | None = None
     ) -> dict[str, Any]:
         page = self.backend.list_model_packaging_jobs(project_name, next_token, max_results)
-        return {"ModelPackagingJobs": [job.metadata() for job in page.items], "NextToken": page.next_token}
+        return {
+            "ModelPackagingJobs": [job.metadata() for job in page.items],
+            "NextToken": page.next_token,
+        }
 
     # -- tags -------------------------------------------------------------------------------------
 

@@ -17,11 +17,16 @@ UPDATE_KIND = "lookoutvision::dataset-update"
 MODEL_KIND = "lookoutvision::model"
 HOSTING_KIND = "lookoutvision::model-hosting"
 PACKAGING_KIND = "lookoutvision::model-packaging-job"
-GREENGRASS = {"S3OutputLocation": {"Bucket": BUCKET, "Prefix": "packages/"}, "ComponentName": "inspector"}
+GREENGRASS = {
+    "S3OutputLocation": {"Bucket": BUCKET, "Prefix": "packages/"},
+    "ComponentName": "inspector",
+}
 SEGMENTATION_COLORS = {"scratch": "#2ca02c", "dent": "#1f77b4"}
 
 
-def line(index: int, label: str | None = "normal", day: int = 1, bucket: str = BUCKET, **extra: Any) -> dict[str, Any]:
+def line(
+    index: int, label: str | None = "normal", day: int = 1, bucket: str = BUCKET, **extra: Any
+) -> dict[str, Any]:
     """A classification JSON line for image ``board-<index>.jpg`` (unlabeled if ``label`` is None)."""
     entry: dict[str, Any] = {"source-ref": f"s3://{bucket}/images/board-{index}.jpg", **extra}
     if label is not None:
@@ -63,7 +68,9 @@ def standard_lines(count: int = 6) -> list[dict[str, Any]]:
     return [line(i, "anomaly" if i % 3 == 0 else "normal", day=i + 1) for i in range(count)]
 
 
-def put_manifest(aws: Aws, lines: list[dict[str, Any]], key: str = "train.manifest") -> dict[str, str]:
+def put_manifest(
+    aws: Aws, lines: list[dict[str, Any]], key: str = "train.manifest"
+) -> dict[str, str]:
     """The manifest in moto's S3; returns its DatasetSource."""
     s3 = aws.client("s3")
     if BUCKET not in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]:
@@ -72,7 +79,9 @@ def put_manifest(aws: Aws, lines: list[dict[str, Any]], key: str = "train.manife
     return {"GroundTruthManifest": {"S3Object": {"Bucket": BUCKET, "Key": key}}}  # type: ignore[dict-item]
 
 
-def project_with_dataset(aws: Aws, lines: list[dict[str, Any]] | None = None, project: str = PROJECT) -> Any:
+def project_with_dataset(
+    aws: Aws, lines: list[dict[str, Any]] | None = None, project: str = PROJECT
+) -> Any:
     """A project whose train dataset comes from a manifest in moto's S3; returns the client."""
     lv = aws.client("lookoutvision")
     lv.create_project(ProjectName=project)
@@ -101,7 +110,9 @@ def png(width: int = 64, height: int = 64, extra: bytes = b"") -> bytes:
     """A valid grey PNG, with ``extra`` bytes after its end."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     rows = (b"\x00" + b"\x80" * width) * height
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)

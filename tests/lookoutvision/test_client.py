@@ -29,7 +29,10 @@ def clean_environment() -> dict[str, str]:
 
 def run_python(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], env=clean_environment(), capture_output=True, text=True
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
     )
 
 
@@ -99,14 +102,21 @@ def test_the_pytest_plugin_lends_the_model_to_any_test_suite(tmp_path: Path) -> 
 
 
 def test_clients_keep_the_model_when_a_test_replaces_the_environment() -> None:
-    with mock_mljobs(), mock.patch.dict(os.environ, {"AWS_DEFAULT_REGION": "us-east-1"}, clear=True):
+    with (
+        mock_mljobs(),
+        mock.patch.dict(os.environ, {"AWS_DEFAULT_REGION": "us-east-1"}, clear=True),
+    ):
         lv = boto3.session.Session().client(
-            "lookoutvision", aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="secret"
+            "lookoutvision",
+            aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+            aws_secret_access_key="secret",
         )
         assert lv.list_projects()["Projects"] == []
 
 
-def test_the_model_is_not_lent_where_botocore_ships_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_model_is_not_lent_where_botocore_ships_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     botocore_data = tmp_path / "botocore-data"
     (botocore_data / "lookoutvision" / "2020-11-20").mkdir(parents=True)
     assert mlmocks.data.missing_from_botocore(str(botocore_data)) == []
@@ -124,20 +134,46 @@ def test_paginators_and_modeled_exceptions(aws: Aws) -> None:
     lv = aws.client("lookoutvision")
     assert sorted(lv.meta.service_model.operation_names) == sorted(
         [
-            "CreateDataset", "CreateModel", "CreateProject", "DeleteDataset", "DeleteModel", "DeleteProject",
-            "DescribeDataset", "DescribeModel", "DescribeModelPackagingJob", "DescribeProject", "DetectAnomalies",
-            "ListDatasetEntries", "ListModelPackagingJobs", "ListModels", "ListProjects", "ListTagsForResource",
-            "StartModel", "StartModelPackagingJob", "StopModel", "TagResource", "UntagResource",
+            "CreateDataset",
+            "CreateModel",
+            "CreateProject",
+            "DeleteDataset",
+            "DeleteModel",
+            "DeleteProject",
+            "DescribeDataset",
+            "DescribeModel",
+            "DescribeModelPackagingJob",
+            "DescribeProject",
+            "DetectAnomalies",
+            "ListDatasetEntries",
+            "ListModelPackagingJobs",
+            "ListModels",
+            "ListProjects",
+            "ListTagsForResource",
+            "StartModel",
+            "StartModelPackagingJob",
+            "StopModel",
+            "TagResource",
+            "UntagResource",
             "UpdateDatasetEntries",
         ]
     )
-    for name in ("Conflict", "ResourceNotFound", "Validation", "AccessDenied", "ServiceQuotaExceeded"):
+    for name in (
+        "Conflict",
+        "ResourceNotFound",
+        "Validation",
+        "AccessDenied",
+        "ServiceQuotaExceeded",
+    ):
         assert hasattr(lv.exceptions, f"{name}Exception")
     lv.create_project(ProjectName=PROJECT)
     with pytest.raises(lv.exceptions.ConflictException) as conflict:
         lv.create_project(ProjectName=PROJECT)
     assert conflict.value.response["Error"]["Code"] == "ConflictException"
-    assert (conflict.value.response["ResourceId"], conflict.value.response["ResourceType"]) == (PROJECT, "PROJECT")
+    assert (conflict.value.response["ResourceId"], conflict.value.response["ResourceType"]) == (
+        PROJECT,
+        "PROJECT",
+    )
     pages = lv.get_paginator("list_projects").paginate(PaginationConfig={"PageSize": 1})
     assert [p["ProjectName"] for page in pages for p in page["Projects"]] == [PROJECT]
 
@@ -148,7 +184,11 @@ def test_the_aws_cli_against_the_server(mlmocks_server: str) -> None:
     from tests.modes import _post
 
     _post(f"{mlmocks_server}/moto-api/reset")
-    env = {**clean_environment(), "AWS_DEFAULT_REGION": "us-east-1", "AWS_DATA_PATH": mlmocks.data.PATH}
+    env = {
+        **clean_environment(),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_DATA_PATH": mlmocks.data.PATH,
+    }
     base = [sys.executable, "-m", "awscli", "lookoutvision", "--endpoint-url", mlmocks_server]
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -162,7 +202,9 @@ def test_the_aws_cli_against_the_server(mlmocks_server: str) -> None:
     missing = cli("describe-project", "--project-name", "nope")
     assert missing.returncode != 0 and "ResourceNotFoundException" in missing.stderr
     without = subprocess.run(
-        [*base, "list-projects"], env=clean_environment() | {"AWS_DEFAULT_REGION": "us-east-1"},
-        capture_output=True, text=True,
+        [*base, "list-projects"],
+        env=clean_environment() | {"AWS_DEFAULT_REGION": "us-east-1"},
+        capture_output=True,
+        text=True,
     )
     assert without.returncode != 0 and "Invalid choice" in without.stderr

@@ -29,7 +29,9 @@ def describe(lv: Any, dataset_type: str = "train") -> dict[str, Any]:
 
 
 def refs(lv: Any, **filters: Any) -> list[str]:
-    entries = lv.list_dataset_entries(ProjectName=PROJECT, DatasetType="train", **filters)["DatasetEntries"]
+    entries = lv.list_dataset_entries(ProjectName=PROJECT, DatasetType="train", **filters)[
+        "DatasetEntries"
+    ]
     return [json.loads(entry)["source-ref"].rsplit("/", 1)[1] for entry in entries]
 
 
@@ -39,11 +41,19 @@ def test_an_empty_dataset_is_created_at_once(aws: Aws) -> None:
     lv.create_project(ProjectName=PROJECT)
     created = lv.create_dataset(ProjectName=PROJECT, DatasetType="test")["DatasetMetadata"]
     assert (created["DatasetType"], created["Status"]) == ("test", "CREATE_COMPLETE")
-    assert describe(lv, "test")["ImageStats"] == {"Total": 0, "Labeled": 0, "Normal": 0, "Anomaly": 0}
+    assert describe(lv, "test")["ImageStats"] == {
+        "Total": 0,
+        "Labeled": 0,
+        "Normal": 0,
+        "Anomaly": 0,
+    }
     assert lv.list_dataset_entries(ProjectName=PROJECT, DatasetType="test")["DatasetEntries"] == []
     with pytest.raises(lv.exceptions.ConflictException) as taken:
         lv.create_dataset(ProjectName=PROJECT, DatasetType="test")
-    assert (taken.value.response["ResourceType"], taken.value.response["ResourceId"]) == ("DATASET", "test")
+    assert (taken.value.response["ResourceType"], taken.value.response["ResourceId"]) == (
+        "DATASET",
+        "test",
+    )
     with pytest.raises(lv.exceptions.ResourceNotFoundException) as missing:
         describe(lv, "train")
     assert missing.value.response["ResourceType"] == "DATASET"
@@ -56,7 +66,9 @@ def test_a_dataset_being_created_refuses_what_needs_it_complete(aws: Aws) -> Non
     assert describe(lv)["Status"] == "CREATE_IN_PROGRESS"
     for call in (
         lambda: lv.list_dataset_entries(ProjectName=PROJECT, DatasetType="train"),
-        lambda: lv.update_dataset_entries(ProjectName=PROJECT, DatasetType="train", Changes=jsonl([line(9)]).encode()),
+        lambda: lv.update_dataset_entries(
+            ProjectName=PROJECT, DatasetType="train", Changes=jsonl([line(9)]).encode()
+        ),
         lambda: lv.delete_dataset(ProjectName=PROJECT, DatasetType="train"),
         lambda: lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT),
     ):
@@ -76,10 +88,15 @@ def test_a_dataset_being_created_refuses_what_needs_it_complete(aws: Aws) -> Non
         ('{"anomaly-label": 1}', "JSON line 1 has no source-ref"),
         (jsonl([line(1), line(2, bucket="other-bucket")]), "one S3 bucket"),
         (jsonl([line(1, label="broken")]), "class-name 'broken'"),
-        ('{"source-ref": "s3://lv-data/a.jpg", "anomaly-label": 1}', "without anomaly-label-metadata"),
+        (
+            '{"source-ref": "s3://lv-data/a.jpg", "anomaly-label": 1}',
+            "without anomaly-label-metadata",
+        ),
     ],
 )
-def test_a_manifest_that_cannot_be_used_fails_the_dataset(aws: Aws, manifest: str | None, message: str) -> None:
+def test_a_manifest_that_cannot_be_used_fails_the_dataset(
+    aws: Aws, manifest: str | None, message: str
+) -> None:
     lv = aws.client("lookoutvision")
     lv.create_project(ProjectName=PROJECT)
     s3 = aws.client("s3")
@@ -87,12 +104,18 @@ def test_a_manifest_that_cannot_be_used_fails_the_dataset(aws: Aws, manifest: st
     if manifest is not None:
         s3.put_object(Bucket=BUCKET, Key="bad.manifest", Body=manifest.encode())
     source = {"GroundTruthManifest": {"S3Object": {"Bucket": BUCKET, "Key": "bad.manifest"}}}
-    assert lv.create_dataset(ProjectName=PROJECT, DatasetType="train", DatasetSource=source)["DatasetMetadata"][
-        "Status"
-    ] == "CREATE_IN_PROGRESS"
+    assert (
+        lv.create_dataset(ProjectName=PROJECT, DatasetType="train", DatasetSource=source)[
+            "DatasetMetadata"
+        ]["Status"]
+        == "CREATE_IN_PROGRESS"
+    )
     failed = describe(lv)
     assert failed["Status"] == "CREATE_FAILED"
-    assert "s3://lv-data/bad.manifest" in failed["StatusMessage"] and message in failed["StatusMessage"]
+    assert (
+        "s3://lv-data/bad.manifest" in failed["StatusMessage"]
+        and message in failed["StatusMessage"]
+    )
     assert failed["ImageStats"]["Total"] == 0
     with pytest.raises(lv.exceptions.ConflictException):  # no model from a failed dataset
         lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)
@@ -108,7 +131,9 @@ def test_a_versioned_manifest_is_read_at_that_version(aws: Aws) -> None:
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     first = s3.put_object(Bucket=BUCKET, Key="m", Body=jsonl([line(1)]).encode())["VersionId"]
     s3.put_object(Bucket=BUCKET, Key="m", Body=jsonl([line(1), line(2)]).encode())
-    source = {"GroundTruthManifest": {"S3Object": {"Bucket": BUCKET, "Key": "m", "VersionId": first}}}
+    source = {
+        "GroundTruthManifest": {"S3Object": {"Bucket": BUCKET, "Key": "m", "VersionId": first}}
+    }
     lv.create_dataset(ProjectName=PROJECT, DatasetType="train", DatasetSource=source)
     assert describe(lv)["ImageStats"]["Total"] == 1
 
@@ -117,7 +142,10 @@ def test_control_can_fail_a_dataset(aws: Aws) -> None:
     aws.control.fail(DATASET_KIND, "The manifest's images are not readable", job=f"{PROJECT}/train")
     lv = project_with_dataset(aws)
     failed = describe(lv)
-    assert (failed["Status"], failed["StatusMessage"]) == ("CREATE_FAILED", "The manifest's images are not readable")
+    assert (failed["Status"], failed["StatusMessage"]) == (
+        "CREATE_FAILED",
+        "The manifest's images are not readable",
+    )
 
 
 def test_updates_walk_their_statuses_and_replace_entries_by_source_ref(aws: Aws) -> None:
@@ -135,26 +163,45 @@ def test_updates_walk_their_statuses_and_replace_entries_by_source_ref(aws: Aws)
         lv.update_dataset_entries(ProjectName=PROJECT, DatasetType="train", Changes=changes)
     aws.control.advance(UPDATE_KIND, f"{PROJECT}/train")
     complete = describe(lv)
-    assert (complete["Status"], complete["StatusMessage"]) == ("UPDATE_COMPLETE", "The dataset entries were updated.")
+    assert (complete["Status"], complete["StatusMessage"]) == (
+        "UPDATE_COMPLETE",
+        "The dataset entries were updated.",
+    )
     assert complete["ImageStats"] == {"Total": 4, "Labeled": 3, "Normal": 1, "Anomaly": 2}
     assert complete["LastUpdatedTimestamp"] >= complete["CreationTimestamp"]
-    assert refs(lv) == ["board-1.jpg", "board-2.jpg", "board-3.jpg", "board-4.jpg"]  # replaced in place
-    entries = lv.list_dataset_entries(ProjectName=PROJECT, DatasetType="train", SourceRefContains="board-1")
+    assert refs(lv) == [
+        "board-1.jpg",
+        "board-2.jpg",
+        "board-3.jpg",
+        "board-4.jpg",
+    ]  # replaced in place
+    entries = lv.list_dataset_entries(
+        ProjectName=PROJECT, DatasetType="train", SourceRefContains="board-1"
+    )
     entry = json.loads(entries["DatasetEntries"][0])
-    assert entry["anomaly-label-metadata"]["class-name"] == "anomaly"  # the new line replaced the old
+    assert (
+        entry["anomaly-label-metadata"]["class-name"] == "anomaly"
+    )  # the new line replaced the old
 
 
 def test_a_failed_update_rolls_back(aws: Aws) -> None:
     lv = project_with_dataset(aws, [line(1), line(2, "anomaly")])
     aws.control.fail(UPDATE_KIND, "Could not read the images", job=f"{PROJECT}/train")
-    status = lv.update_dataset_entries(ProjectName=PROJECT, DatasetType="train", Changes=jsonl([line(5)]).encode())
+    status = lv.update_dataset_entries(
+        ProjectName=PROJECT, DatasetType="train", Changes=jsonl([line(5)]).encode()
+    )
     assert status["Status"] == "UPDATE_IN_PROGRESS"
     failed = describe(lv)
-    assert (failed["Status"], failed["StatusMessage"]) == ("UPDATE_FAILED_ROLLBACK_COMPLETE", "Could not read the images")
+    assert (failed["Status"], failed["StatusMessage"]) == (
+        "UPDATE_FAILED_ROLLBACK_COMPLETE",
+        "Could not read the images",
+    )
     assert refs(lv) == ["board-1.jpg", "board-2.jpg"]
     aws.control.clear_failures()
     # A rolled-back dataset can be trained on and updated again.
-    lv.update_dataset_entries(ProjectName=PROJECT, DatasetType="train", Changes=jsonl([line(5)]).encode())
+    lv.update_dataset_entries(
+        ProjectName=PROJECT, DatasetType="train", Changes=jsonl([line(5)]).encode()
+    )
     assert describe(lv)["Status"] == "UPDATE_COMPLETE" and refs(lv)[-1] == "board-5.jpg"
 
 
@@ -168,7 +215,9 @@ def test_a_failed_update_rolls_back(aws: Aws) -> None:
         (json.dumps({"source-ref": "/local/file.jpg"}).encode(), "no source-ref"),
     ],
 )
-def test_changes_are_checked_and_a_refused_update_changes_nothing(aws: Aws, changes: bytes, message: str) -> None:
+def test_changes_are_checked_and_a_refused_update_changes_nothing(
+    aws: Aws, changes: bytes, message: str
+) -> None:
     lv = project_with_dataset(aws, [line(1)])
     with pytest.raises(lv.exceptions.ValidationException) as invalid:
         lv.update_dataset_entries(ProjectName=PROJECT, DatasetType="train", Changes=changes)
@@ -178,7 +227,13 @@ def test_changes_are_checked_and_a_refused_update_changes_nothing(aws: Aws, chan
 
 def test_list_dataset_entries_filters(aws: Aws) -> None:
     lv = project_with_dataset(
-        aws, [line(1, "normal", day=1), line(2, "anomaly", day=5), line(3, None), line(14, "anomaly", day=9)]
+        aws,
+        [
+            line(1, "normal", day=1),
+            line(2, "anomaly", day=5),
+            line(3, None),
+            line(14, "anomaly", day=9),
+        ],
     )
     assert refs(lv) == ["board-1.jpg", "board-2.jpg", "board-3.jpg", "board-14.jpg"]
     assert refs(lv, Labeled=False) == ["board-3.jpg"]
@@ -187,10 +242,13 @@ def test_list_dataset_entries_filters(aws: Aws) -> None:
     assert refs(lv, AnomalyClass="normal") == ["board-1.jpg"]
     assert refs(lv, SourceRefContains="board-1") == ["board-1.jpg", "board-14.jpg"]
     # Dates are the labels' creation dates.
-    assert refs(lv, AfterCreationDate=datetime(2026, 1, 3), Labeled=True) == ["board-2.jpg", "board-14.jpg"]
-    assert refs(lv, BeforeCreationDate=datetime(2026, 1, 6, tzinfo=timezone.utc), AnomalyClass="anomaly") == [
-        "board-2.jpg"
+    assert refs(lv, AfterCreationDate=datetime(2026, 1, 3), Labeled=True) == [
+        "board-2.jpg",
+        "board-14.jpg",
     ]
+    assert refs(
+        lv, BeforeCreationDate=datetime(2026, 1, 6, tzinfo=timezone.utc), AnomalyClass="anomaly"
+    ) == ["board-2.jpg"]
     unchecked = aws.client("lookoutvision", validate=False)
     for bad in ({"AnomalyClass": "broken"}, {"SourceRefContains": "   "}, {"MaxResults": 101}):
         with pytest.raises(unchecked.exceptions.ValidationException) as invalid:
@@ -208,7 +266,10 @@ def test_list_dataset_entries_pages(aws: Aws) -> None:
     seen = [json.loads(entry)["source-ref"] for page in pages for entry in page["DatasetEntries"]]
     assert seen == [f"s3://{BUCKET}/images/board-{i}.jpg" for i in range(7)]
     filtered = lv.get_paginator("list_dataset_entries").paginate(
-        ProjectName=PROJECT, DatasetType="train", SourceRefContains="board-1", PaginationConfig={"PageSize": 1}
+        ProjectName=PROJECT,
+        DatasetType="train",
+        SourceRefContains="board-1",
+        PaginationConfig={"PageSize": 1},
     )
     assert [len(page["DatasetEntries"]) for page in filtered] == [1]
     with pytest.raises(lv.exceptions.ValidationException) as forged:
@@ -219,14 +280,23 @@ def test_list_dataset_entries_pages(aws: Aws) -> None:
 def test_delete_dataset_walks_delete_in_progress_and_waits_for_training(aws: Aws) -> None:
     aws.control.set_progression(MODEL_KIND, "manual", times=1000)
     lv = project_with_dataset(aws)
-    lv.create_dataset(ProjectName=PROJECT, DatasetType="test", DatasetSource=put_manifest(aws, [line(1), line(2, "anomaly")], "test.manifest"))
+    lv.create_dataset(
+        ProjectName=PROJECT,
+        DatasetType="test",
+        DatasetSource=put_manifest(aws, [line(1), line(2, "anomaly")], "test.manifest"),
+    )
     lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)
     with pytest.raises(lv.exceptions.ConflictException) as training:
         lv.delete_dataset(ProjectName=PROJECT, DatasetType="test")
     assert "training" in str(training.value)
     aws.control.advance(MODEL_KIND, f"{PROJECT}/1")
     aws.control.set_progression(DATASET_KIND, "manual", times=1000)
-    assert lv.delete_dataset(ProjectName=PROJECT, DatasetType="test")["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert (
+        lv.delete_dataset(ProjectName=PROJECT, DatasetType="test")["ResponseMetadata"][
+            "HTTPStatusCode"
+        ]
+        == 202
+    )
     assert describe(lv, "test")["Status"] == "DELETE_IN_PROGRESS"
     with pytest.raises(lv.exceptions.ConflictException):  # already being deleted
         lv.delete_dataset(ProjectName=PROJECT, DatasetType="test")
@@ -236,4 +306,7 @@ def test_delete_dataset_walks_delete_in_progress_and_waits_for_training(aws: Aws
     with pytest.raises(lv.exceptions.ResourceNotFoundException):
         describe(lv, "test")
     # The project is a single-dataset project again; a new test dataset can be made.
-    assert lv.create_dataset(ProjectName=PROJECT, DatasetType="test")["DatasetMetadata"]["Status"] == "CREATE_COMPLETE"
+    assert (
+        lv.create_dataset(ProjectName=PROJECT, DatasetType="test")["DatasetMetadata"]["Status"]
+        == "CREATE_COMPLETE"
+    )

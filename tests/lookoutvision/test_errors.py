@@ -24,7 +24,10 @@ PROJECT_OPERATIONS: list[tuple[str, dict[str, Any]]] = [
     ("describe_dataset", {"DatasetType": "train"}),
     ("delete_dataset", {"DatasetType": "train"}),
     ("list_dataset_entries", {"DatasetType": "train"}),
-    ("update_dataset_entries", {"DatasetType": "train", "Changes": b'{"source-ref": "s3://b/k.jpg"}'}),
+    (
+        "update_dataset_entries",
+        {"DatasetType": "train", "Changes": b'{"source-ref": "s3://b/k.jpg"}'},
+    ),
     ("create_model", {"OutputConfig": OUTPUT}),
     ("describe_model", {"ModelVersion": "1"}),
     ("list_models", {}),
@@ -38,7 +41,9 @@ PROJECT_OPERATIONS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("operation", "params"), PROJECT_OPERATIONS, ids=[op for op, _ in PROJECT_OPERATIONS])
+@pytest.mark.parametrize(
+    ("operation", "params"), PROJECT_OPERATIONS, ids=[op for op, _ in PROJECT_OPERATIONS]
+)
 def test_a_missing_project_is_named(aws: Aws, operation: str, params: dict[str, Any]) -> None:
     lv = aws.client("lookoutvision")
     with pytest.raises(lv.exceptions.ResourceNotFoundException) as missing:
@@ -63,23 +68,55 @@ def test_a_missing_project_is_named(aws: Aws, operation: str, params: dict[str, 
         ("list_models", {"ProjectName": PROJECT, "MaxResults": 101}, "MaxResults"),
         ("list_models", {"ProjectName": PROJECT, "NextToken": "Zm9yZ2Vk"}, "NextToken"),
         ("list_model_packaging_jobs", {"ProjectName": PROJECT, "MaxResults": 0}, "MaxResults"),
-        ("list_model_packaging_jobs", {"ProjectName": PROJECT, "NextToken": "Zm9yZ2Vk"}, "NextToken"),
+        (
+            "list_model_packaging_jobs",
+            {"ProjectName": PROJECT, "NextToken": "Zm9yZ2Vk"},
+            "NextToken",
+        ),
         ("create_dataset", {"ProjectName": PROJECT, "DatasetType": "validation"}, "DatasetType"),
         ("describe_model", {"ProjectName": PROJECT, "ModelVersion": "0"}, "ModelVersion"),
-        ("create_model", {"ProjectName": PROJECT, "OutputConfig": {"S3Location": {"Bucket": "b"}}}, "OutputConfig.S3Location.Bucket"),
-        ("create_model", {"ProjectName": PROJECT, "OutputConfig": OUTPUT, "Description": "with spaces"}, "Description"),
-        ("start_model", {"ProjectName": PROJECT, "ModelVersion": "1", "MinInferenceUnits": 0}, "MinInferenceUnits"),
+        (
+            "create_model",
+            {"ProjectName": PROJECT, "OutputConfig": {"S3Location": {"Bucket": "b"}}},
+            "OutputConfig.S3Location.Bucket",
+        ),
+        (
+            "create_model",
+            {"ProjectName": PROJECT, "OutputConfig": OUTPUT, "Description": "with spaces"},
+            "Description",
+        ),
+        (
+            "start_model",
+            {"ProjectName": PROJECT, "ModelVersion": "1", "MinInferenceUnits": 0},
+            "MinInferenceUnits",
+        ),
         (
             "start_model_packaging_job",
-            {"ProjectName": PROJECT, "ModelVersion": "1", "Configuration": {"Greengrass": {**DEVICE["Greengrass"], "TargetDevice": "raspberry"}}},
+            {
+                "ProjectName": PROJECT,
+                "ModelVersion": "1",
+                "Configuration": {
+                    "Greengrass": {**DEVICE["Greengrass"], "TargetDevice": "raspberry"}
+                },
+            },
             "Configuration.Greengrass.TargetDevice",
         ),
         (
             "start_model_packaging_job",
-            {"ProjectName": PROJECT, "ModelVersion": "1", "Configuration": {"Greengrass": {**DEVICE["Greengrass"], "ComponentVersion": "1.0"}}},
+            {
+                "ProjectName": PROJECT,
+                "ModelVersion": "1",
+                "Configuration": {
+                    "Greengrass": {**DEVICE["Greengrass"], "ComponentVersion": "1.0"}
+                },
+            },
             "Configuration.Greengrass.ComponentVersion",
         ),
-        ("tag_resource", {"ResourceArn": "arn", "Tags": [{"Key": "", "Value": "v"}]}, "Tags.1.member.Key"),
+        (
+            "tag_resource",
+            {"ResourceArn": "arn", "Tags": [{"Key": "", "Value": "v"}]},
+            "Tags.1.member.Key",
+        ),
     ],
 )
 def test_input_that_breaks_the_model_is_refused_naming_the_field(
@@ -139,14 +176,19 @@ def test_accounts_and_regions_keep_their_own_projects(aws: Aws) -> None:
     assert arn.startswith("arn:aws:lookoutvision:eu-west-2:")
     other_account = aws.client_for_account("lookoutvision", "111122223333")
     assert other_account.list_projects()["Projects"] == []
-    assert other_account.create_project(ProjectName=PROJECT)["ProjectMetadata"]["ProjectArn"].split(":")[4] == (
-        "111122223333"
-    )
+    assert other_account.create_project(ProjectName=PROJECT)["ProjectMetadata"]["ProjectArn"].split(
+        ":"
+    )[4] == ("111122223333")
     assert len(lv.list_projects()["Projects"]) == 1
 
 
 def allow(actions: list[str]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]})
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
+        }
+    )
 
 
 @mock_mljobs

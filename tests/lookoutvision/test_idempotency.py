@@ -32,7 +32,9 @@ def test_projects(aws: Aws) -> None:
     with pytest.raises(lv.exceptions.ConflictException) as other:
         lv.create_project(ProjectName="other-project", ClientToken="create-1")
     error = other.value.response
-    assert "create-1" in error["Error"]["Message"] and "other parameters" in error["Error"]["Message"]
+    assert (
+        "create-1" in error["Error"]["Message"] and "other parameters" in error["Error"]["Message"]
+    )
     assert (error["ResourceId"], error["ResourceType"]) == ("other-project", "PROJECT")
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 409
     assert [p["ProjectName"] for p in lv.list_projects()["Projects"]] == [PROJECT]
@@ -50,20 +52,31 @@ def test_datasets(aws: Aws) -> None:
     lv = aws.client("lookoutvision")
     lv.create_project(ProjectName=PROJECT)
     source = put_manifest(aws, [line(1), line(2, "anomaly")])
-    first = lv.create_dataset(ProjectName=PROJECT, DatasetType="train", DatasetSource=source, ClientToken="ds-1")
-    again = lv.create_dataset(ProjectName=PROJECT, DatasetType="train", DatasetSource=source, ClientToken="ds-1")
+    first = lv.create_dataset(
+        ProjectName=PROJECT, DatasetType="train", DatasetSource=source, ClientToken="ds-1"
+    )
+    again = lv.create_dataset(
+        ProjectName=PROJECT, DatasetType="train", DatasetSource=source, ClientToken="ds-1"
+    )
     assert again["DatasetMetadata"] == first["DatasetMetadata"]
     with pytest.raises(lv.exceptions.ConflictException):
         lv.create_dataset(ProjectName=PROJECT, DatasetType="test", ClientToken="ds-1")
     changes = jsonl([line(3, "anomaly")]).encode()
     for _ in range(2):
-        status = lv.update_dataset_entries(ProjectName=PROJECT, DatasetType="train", Changes=changes, ClientToken="up-1")
+        status = lv.update_dataset_entries(
+            ProjectName=PROJECT, DatasetType="train", Changes=changes, ClientToken="up-1"
+        )
         assert status["Status"] == "UPDATE_IN_PROGRESS"
     with pytest.raises(lv.exceptions.ConflictException):
         lv.update_dataset_entries(
-            ProjectName=PROJECT, DatasetType="train", Changes=jsonl([line(4)]).encode(), ClientToken="up-1"
+            ProjectName=PROJECT,
+            DatasetType="train",
+            Changes=jsonl([line(4)]).encode(),
+            ClientToken="up-1",
         )
-    stats = lv.describe_dataset(ProjectName=PROJECT, DatasetType="train")["DatasetDescription"]["ImageStats"]
+    stats = lv.describe_dataset(ProjectName=PROJECT, DatasetType="train")["DatasetDescription"][
+        "ImageStats"
+    ]
     assert stats["Total"] == 3
     for _ in range(2):
         lv.delete_dataset(ProjectName=PROJECT, DatasetType="train", ClientToken="del-1")
@@ -71,37 +84,60 @@ def test_datasets(aws: Aws) -> None:
 
 def test_models_and_hosting(aws: Aws) -> None:
     lv = project_with_dataset(aws)
-    first = lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT, ClientToken="model-1")["ModelMetadata"]
-    again = lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT, ClientToken="model-1")["ModelMetadata"]
-    assert again == first and again["Status"] == "TRAINING"  # the first answer, though it has trained since
+    first = lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT, ClientToken="model-1")[
+        "ModelMetadata"
+    ]
+    again = lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT, ClientToken="model-1")[
+        "ModelMetadata"
+    ]
+    assert (
+        again == first and again["Status"] == "TRAINING"
+    )  # the first answer, though it has trained since
     assert [m["ModelVersion"] for m in lv.list_models(ProjectName=PROJECT)["Models"]] == ["1"]
     with pytest.raises(lv.exceptions.ConflictException):
-        lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT, Description="other", ClientToken="model-1")
+        lv.create_model(
+            ProjectName=PROJECT, OutputConfig=OUTPUT, Description="other", ClientToken="model-1"
+        )
     for _ in range(2):  # a retried start does not trip over the model it started
-        assert lv.start_model(ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=1, ClientToken="start-1")[
-            "Status"
-        ] == "STARTING_HOSTING"
+        assert (
+            lv.start_model(
+                ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=1, ClientToken="start-1"
+            )["Status"]
+            == "STARTING_HOSTING"
+        )
     with pytest.raises(lv.exceptions.ConflictException):
-        lv.start_model(ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=2, ClientToken="start-1")
+        lv.start_model(
+            ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=2, ClientToken="start-1"
+        )
     for _ in range(2):
-        assert lv.stop_model(ProjectName=PROJECT, ModelVersion="1", ClientToken="stop-1")["Status"] == "STOPPING_HOSTING"
-    arns = {lv.delete_model(ProjectName=PROJECT, ModelVersion="1", ClientToken="delete-1")["ModelArn"] for _ in range(2)}
+        assert (
+            lv.stop_model(ProjectName=PROJECT, ModelVersion="1", ClientToken="stop-1")["Status"]
+            == "STOPPING_HOSTING"
+        )
+    arns = {
+        lv.delete_model(ProjectName=PROJECT, ModelVersion="1", ClientToken="delete-1")["ModelArn"]
+        for _ in range(2)
+    }
     assert len(arns) == 1 and lv.list_models(ProjectName=PROJECT)["Models"] == []
 
 
 def test_packaging_jobs(aws: Aws) -> None:
     lv = trained_model(aws)
     names = {
-        lv.start_model_packaging_job(ProjectName=PROJECT, ModelVersion="1", Configuration=DEVICE, ClientToken="pkg-1")[
-            "JobName"
-        ]
+        lv.start_model_packaging_job(
+            ProjectName=PROJECT, ModelVersion="1", Configuration=DEVICE, ClientToken="pkg-1"
+        )["JobName"]
         for _ in range(2)
     }
     assert len(names) == 1
     assert len(lv.list_model_packaging_jobs(ProjectName=PROJECT)["ModelPackagingJobs"]) == 1
     with pytest.raises(lv.exceptions.ConflictException):
         lv.start_model_packaging_job(
-            ProjectName=PROJECT, ModelVersion="1", Configuration=DEVICE, Description="other", ClientToken="pkg-1"
+            ProjectName=PROJECT,
+            ModelVersion="1",
+            Configuration=DEVICE,
+            Description="other",
+            ClientToken="pkg-1",
         )
 
 
@@ -110,10 +146,17 @@ def test_a_refused_request_is_not_remembered(aws: Aws) -> None:
     lv.create_project(ProjectName=PROJECT)
     with pytest.raises(lv.exceptions.ConflictException):  # no train dataset yet
         lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT, ClientToken="retry-me")
-    lv.create_dataset(ProjectName=PROJECT, DatasetType="train", DatasetSource=put_manifest(aws, [line(1), line(2, "anomaly")]))
-    assert lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT, ClientToken="retry-me")["ModelMetadata"][
-        "ModelVersion"
-    ] == "1"
+    lv.create_dataset(
+        ProjectName=PROJECT,
+        DatasetType="train",
+        DatasetSource=put_manifest(aws, [line(1), line(2, "anomaly")]),
+    )
+    assert (
+        lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT, ClientToken="retry-me")[
+            "ModelMetadata"
+        ]["ModelVersion"]
+        == "1"
+    )
     unchecked = aws.client("lookoutvision", validate=False)
     with pytest.raises(unchecked.exceptions.ValidationException) as invalid:
         unchecked.create_project(ProjectName="p2", ClientToken="not a token!")

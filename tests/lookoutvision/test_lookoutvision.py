@@ -70,21 +70,33 @@ def test_project_dataset_model_host_detect_package(aws: Aws) -> None:
     assert creating["StatusMessage"] and complete["StatusMessage"]
     assert creating["ImageStats"] == {"Total": 0, "Labeled": 0, "Normal": 0, "Anomaly": 0}
     assert complete["ImageStats"] == {"Total": 6, "Labeled": 6, "Normal": 4, "Anomaly": 2}
-    assert complete["ProjectName"] == PROJECT and complete["LastUpdatedTimestamp"] >= complete["CreationTimestamp"]
+    assert (
+        complete["ProjectName"] == PROJECT
+        and complete["LastUpdatedTimestamp"] >= complete["CreationTimestamp"]
+    )
     entries = lv.list_dataset_entries(ProjectName=PROJECT, DatasetType="train")["DatasetEntries"]
     assert [json.loads(e)["source-ref"] for e in entries] == [
         f"s3://lv-data/images/board-{i}.jpg" for i in range(6)
     ]
     described = lv.describe_project(ProjectName=PROJECT)["ProjectDescription"]
-    assert [(d["DatasetType"], d["Status"]) for d in described["Datasets"]] == [("train", "CREATE_COMPLETE")]
+    assert [(d["DatasetType"], d["Status"]) for d in described["Datasets"]] == [
+        ("train", "CREATE_COMPLETE")
+    ]
 
     # Model: TRAINING -> TRAINED with performance metrics.
     created_model = lv.create_model(
-        ProjectName=PROJECT, OutputConfig=OUTPUT, Description="first", Tags=[{"Key": "team", "Value": "qa"}]
+        ProjectName=PROJECT,
+        OutputConfig=OUTPUT,
+        Description="first",
+        Tags=[{"Key": "team", "Value": "qa"}],
     )
     assert created_model["ResponseMetadata"]["HTTPStatusCode"] == 202
     metadata = created_model["ModelMetadata"]
-    assert (metadata["ModelVersion"], metadata["Status"], metadata["Description"]) == ("1", "TRAINING", "first")
+    assert (metadata["ModelVersion"], metadata["Status"], metadata["Description"]) == (
+        "1",
+        "TRAINING",
+        "first",
+    )
     assert "Performance" not in metadata
     arn = metadata["ModelArn"]
     assert arn == f"arn:aws:lookoutvision:{REGION}:{ACCOUNT}:model/{PROJECT}/1"
@@ -96,7 +108,10 @@ def test_project_dataset_model_host_detect_package(aws: Aws) -> None:
     assert set(trained["Performance"]) == {"F1Score", "Recall", "Precision"}
     assert all(0 < value <= 1 for value in trained["Performance"].values())
     assert trained["OutputConfig"] == OUTPUT
-    assert trained["EvaluationResult"] == {"Bucket": "lv-data", "Key": f"out/{PROJECT}/model/1/evaluation-result.json"}
+    assert trained["EvaluationResult"] == {
+        "Bucket": "lv-data",
+        "Key": f"out/{PROJECT}/model/1/evaluation-result.json",
+    }
     assert trained["EvaluationManifest"]["Key"].endswith("evaluation-manifest.json")
     assert trained["EvaluationEndTimestamp"] >= trained["CreationTimestamp"]
     listed = lv.list_models(ProjectName=PROJECT)["Models"]
@@ -105,18 +120,30 @@ def test_project_dataset_model_host_detect_package(aws: Aws) -> None:
     ]
 
     # Hosting: STARTING_HOSTING -> HOSTED, then detection.
-    assert lv.start_model(ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=1, MaxInferenceUnits=3)[
-        "Status"
-    ] == "STARTING_HOSTING"
+    assert (
+        lv.start_model(
+            ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=1, MaxInferenceUnits=3
+        )["Status"]
+        == "STARTING_HOSTING"
+    )
     assert list(walk(model, "HOSTED")) == ["STARTING_HOSTING", "HOSTED"]
     hosted = model()
-    assert (hosted["Status"], hosted["MinInferenceUnits"], hosted["MaxInferenceUnits"]) == ("HOSTED", 1, 3)
-    normal = lv.detect_anomalies(ProjectName=PROJECT, ModelVersion="1", Body=jpeg(), ContentType="image/jpeg")
+    assert (hosted["Status"], hosted["MinInferenceUnits"], hosted["MaxInferenceUnits"]) == (
+        "HOSTED",
+        1,
+        3,
+    )
+    normal = lv.detect_anomalies(
+        ProjectName=PROJECT, ModelVersion="1", Body=jpeg(), ContentType="image/jpeg"
+    )
     result = normal["DetectAnomalyResult"]
     assert (result["Source"], result["IsAnomalous"]) == ({"Type": "direct"}, False)
     assert 0.8 <= result["Confidence"] < 1 and "Anomalies" not in result  # a classification model
     anomalous = lv.detect_anomalies(
-        ProjectName=PROJECT, ModelVersion="latest", Body=png(extra=b"ANOMALY"), ContentType="image/png"
+        ProjectName=PROJECT,
+        ModelVersion="latest",
+        Body=png(extra=b"ANOMALY"),
+        ContentType="image/png",
     )["DetectAnomalyResult"]
     assert anomalous["IsAnomalous"] is True
 
@@ -130,7 +157,9 @@ def test_project_dataset_model_host_detect_package(aws: Aws) -> None:
             "Greengrass": {
                 **GREENGRASS,
                 "TargetPlatform": {"Os": "LINUX", "Arch": "X86_64", "Accelerator": "NVIDIA"},
-                "CompilerOptions": json.dumps({"gpu-code": "sm_75", "trt-ver": "7.1.3", "cuda-ver": "10.2"}),
+                "CompilerOptions": json.dumps(
+                    {"gpu-code": "sm_75", "trt-ver": "7.1.3", "cuda-ver": "10.2"}
+                ),
                 "ComponentVersion": "2.0.1",
             }
         },
@@ -145,7 +174,11 @@ def test_project_dataset_model_host_detect_package(aws: Aws) -> None:
         "ComponentName": "inspector",
         "ComponentVersion": "2.0.1",
     }
-    assert (job["ProjectName"], job["ModelVersion"], job["ModelPackagingMethod"]) == (PROJECT, "1", "Greengrass")
+    assert (job["ProjectName"], job["ModelVersion"], job["ModelPackagingMethod"]) == (
+        PROJECT,
+        "1",
+        "Greengrass",
+    )
     assert job["ModelPackagingJobDescription"] == "for the line"
     assert job["ModelPackagingConfiguration"]["Greengrass"]["ComponentName"] == "inspector"
     assert job["LastUpdatedTimestamp"] >= job["CreationTimestamp"]

@@ -30,7 +30,9 @@ def describe(lv: Any, version: str = "1") -> dict[str, Any]:
     return lv.describe_model(ProjectName=PROJECT, ModelVersion=version)["ModelDescription"]  # type: ignore[no-any-return]
 
 
-def detect(lv: Any, body: bytes, content_type: str = "image/png", version: str = "1") -> dict[str, Any]:
+def detect(
+    lv: Any, body: bytes, content_type: str = "image/png", version: str = "1"
+) -> dict[str, Any]:
     return lv.detect_anomalies(  # type: ignore[no-any-return]
         ProjectName=PROJECT, ModelVersion=version, Body=body, ContentType=content_type
     )["DetectAnomalyResult"]
@@ -38,11 +40,17 @@ def detect(lv: Any, body: bytes, content_type: str = "image/png", version: str =
 
 def test_versions_count_up_and_latest_is_the_highest(aws: Aws) -> None:
     lv = project_with_dataset(aws)
-    versions = [lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)["ModelMetadata"]["ModelVersion"] for _ in range(3)]
+    versions = [
+        lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)["ModelMetadata"]["ModelVersion"]
+        for _ in range(3)
+    ]
     assert versions == ["1", "2", "3"]
     lv.delete_model(ProjectName=PROJECT, ModelVersion="3")
     assert describe(lv, "latest")["ModelVersion"] == "2"
-    assert lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)["ModelMetadata"]["ModelVersion"] == "4"
+    assert (
+        lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)["ModelMetadata"]["ModelVersion"]
+        == "4"
+    )
     with pytest.raises(lv.exceptions.ResourceNotFoundException) as missing:
         describe(lv, "3")
     error = missing.value.response
@@ -54,7 +62,8 @@ def test_performance_follows_the_training_data(aws: Aws) -> None:
     lv = trained_model(aws, standard_lines(6))
     small = describe(lv)["Performance"]
     lv.update_dataset_entries(
-        ProjectName=PROJECT, DatasetType="train",
+        ProjectName=PROJECT,
+        DatasetType="train",
         Changes=jsonl([line(i, "anomaly") for i in range(10, 30)]).encode(),
     )
     lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)
@@ -80,7 +89,10 @@ def test_control_fails_training_and_hosting(aws: Aws) -> None:
     aws.control.fail(MODEL_KIND, "Not enough anomalous images to train", job=f"{PROJECT}/1")
     lv = trained_model(aws)
     model = describe(lv)
-    assert (model["Status"], model["StatusMessage"]) == ("TRAINING_FAILED", "Not enough anomalous images to train")
+    assert (model["Status"], model["StatusMessage"]) == (
+        "TRAINING_FAILED",
+        "Not enough anomalous images to train",
+    )
 
     lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)
     aws.control.fail(HOSTING_KIND, "Out of capacity")
@@ -90,7 +102,10 @@ def test_control_fails_training_and_hosting(aws: Aws) -> None:
     with pytest.raises(lv.exceptions.ConflictException):
         detect(lv, png(), version="2")
     aws.control.clear_failures()
-    assert lv.start_model(ProjectName=PROJECT, ModelVersion="2", MinInferenceUnits=2)["Status"] == "STARTING_HOSTING"
+    assert (
+        lv.start_model(ProjectName=PROJECT, ModelVersion="2", MinInferenceUnits=2)["Status"]
+        == "STARTING_HOSTING"
+    )
     assert describe(lv, "2")["Status"] == "HOSTED"
 
 
@@ -110,7 +125,9 @@ def test_hosting_is_refused_in_the_wrong_states(aws: Aws) -> None:
         assert training.value.response["ResourceId"].endswith(f"model/{PROJECT}/1")
     aws.control.advance(MODEL_KIND, f"{PROJECT}/1")
     with pytest.raises(lv.exceptions.ValidationException) as units:
-        lv.start_model(ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=3, MaxInferenceUnits=2)
+        lv.start_model(
+            ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=3, MaxInferenceUnits=2
+        )
     assert "MaxInferenceUnits" in str(units.value)
     assert describe(lv)["Status"] == "TRAINED"  # the refused start changed nothing
     lv.start_model(ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=2)
@@ -145,7 +162,9 @@ def test_detect_anomalies_is_deterministic_and_controlled_by_the_image(aws: Aws)
         (b"\xff\xd8\xff\xd9", "image/jpeg", "not a valid image/jpeg image"),
     ],
 )
-def test_detect_anomalies_checks_the_image(aws: Aws, body: bytes, content_type: str, message: str) -> None:
+def test_detect_anomalies_checks_the_image(
+    aws: Aws, body: bytes, content_type: str, message: str
+) -> None:
     lv = hosted_model(aws)
     with pytest.raises(lv.exceptions.ValidationException) as invalid:
         detect(lv, body, content_type)
@@ -174,12 +193,17 @@ def test_a_segmentation_model_reports_anomaly_classes_and_a_mask(aws: Aws) -> No
     # The mask has the image's size, and each class covers its area in its colour.
     width, height, rows = read_png(dented["AnomalyMask"])
     pixels_per_row = 1 + 3 * width
-    row_colors = [rows[i * pixels_per_row + 1 : i * pixels_per_row + 4].hex() for i in range(height)]
+    row_colors = [
+        rows[i * pixels_per_row + 1 : i * pixels_per_row + 4].hex() for i in range(height)
+    ]
     for anomaly in dented["Anomalies"]:
         share = row_colors.count(anomaly["PixelAnomaly"]["Color"].lstrip("#")) / height
         assert abs(share - anomaly["PixelAnomaly"]["TotalPercentageArea"]) < 1e-3
     # An anomalous image that names no class shows the model's first one.
-    assert [a["Name"] for a in detect(lv, png(extra=b"ANOMALY"))["Anomalies"]] == ["background", "scratch"]
+    assert [a["Name"] for a in detect(lv, png(extra=b"ANOMALY"))["Anomalies"]] == [
+        "background",
+        "scratch",
+    ]
 
 
 def test_deleting_a_model_walks_deleting_then_it_is_gone(aws: Aws) -> None:
@@ -199,7 +223,9 @@ def test_deleting_a_model_walks_deleting_then_it_is_gone(aws: Aws) -> None:
     with pytest.raises(lv.exceptions.ResourceNotFoundException):
         lv.list_tags_for_resource(ResourceArn=arn)
     unchecked = aws.client("lookoutvision", validate=False)
-    with pytest.raises(unchecked.exceptions.ValidationException) as latest:  # DeleteModel takes no 'latest'
+    with pytest.raises(
+        unchecked.exceptions.ValidationException
+    ) as latest:  # DeleteModel takes no 'latest'
         unchecked.delete_model(ProjectName=PROJECT, ModelVersion="latest")
     assert "at 'ModelVersion'" in str(latest.value)
 
@@ -211,9 +237,21 @@ def test_list_models_pages(aws: Aws) -> None:
     first = lv.list_models(ProjectName=PROJECT, MaxResults=2)
     assert [m["ModelVersion"] for m in first["Models"]] == ["1", "2"]
     rest = lv.list_models(ProjectName=PROJECT, MaxResults=100, NextToken=first["NextToken"])
-    assert [m["ModelVersion"] for m in rest["Models"]] == ["3", "4", "5"] and "NextToken" not in rest
-    pages = list(lv.get_paginator("list_models").paginate(ProjectName=PROJECT, PaginationConfig={"PageSize": 2}))
-    assert [[m["ModelVersion"] for m in page["Models"]] for page in pages] == [["1", "2"], ["3", "4"], ["5"]]
+    assert [m["ModelVersion"] for m in rest["Models"]] == [
+        "3",
+        "4",
+        "5",
+    ] and "NextToken" not in rest
+    pages = list(
+        lv.get_paginator("list_models").paginate(
+            ProjectName=PROJECT, PaginationConfig={"PageSize": 2}
+        )
+    )
+    assert [[m["ModelVersion"] for m in page["Models"]] for page in pages] == [
+        ["1", "2"],
+        ["3", "4"],
+        ["5"],
+    ]
     with pytest.raises(lv.exceptions.ResourceNotFoundException) as missing:
         lv.list_models(ProjectName="no-such-project")
     assert missing.value.response["ResourceType"] == "PROJECT"
@@ -221,17 +259,22 @@ def test_list_models_pages(aws: Aws) -> None:
 
 def test_tags_are_on_models(aws: Aws) -> None:
     lv = project_with_dataset(aws)
-    arn = lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT, Tags=[{"Key": "line", "Value": "3"}])[
-        "ModelMetadata"
-    ]["ModelArn"]
-    lv.tag_resource(ResourceArn=arn, Tags=[{"Key": "a", "Value": "1"}, {"Key": "line", "Value": "4"}])
+    arn = lv.create_model(
+        ProjectName=PROJECT, OutputConfig=OUTPUT, Tags=[{"Key": "line", "Value": "3"}]
+    )["ModelMetadata"]["ModelArn"]
+    lv.tag_resource(
+        ResourceArn=arn, Tags=[{"Key": "a", "Value": "1"}, {"Key": "line", "Value": "4"}]
+    )
     lv.untag_resource(ResourceArn=arn, TagKeys=["a", "never-there"])
     assert lv.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "line", "Value": "4"}]
     project_arn = lv.describe_project(ProjectName=PROJECT)["ProjectDescription"]["ProjectArn"]
     for other in (project_arn, arn.replace("/1", "/9"), arn.replace("us-east-1", "eu-west-1")):
         with pytest.raises(lv.exceptions.ResourceNotFoundException) as missing:
             lv.list_tags_for_resource(ResourceArn=other)
-        assert (missing.value.response["ResourceId"], missing.value.response["ResourceType"]) == (other, "MODEL")
+        assert (missing.value.response["ResourceId"], missing.value.response["ResourceType"]) == (
+            other,
+            "MODEL",
+        )
     with pytest.raises(lv.exceptions.ValidationException):
         lv.tag_resource(ResourceArn="not-an-arn", Tags=[{"Key": "a", "Value": "1"}])
     with pytest.raises(lv.exceptions.ValidationException) as reserved:
@@ -243,6 +286,12 @@ def test_tags_are_on_models(aws: Aws) -> None:
         lv.tag_resource(ResourceArn=arn, Tags=[{"Key": f"x{i}", "Value": "v"} for i in range(60)])
     error = quota.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 402
-    assert (error["ResourceId"], error["ResourceType"], error["ServiceCode"]) == (arn, "MODEL", "lookoutvision")
+    assert (error["ResourceId"], error["ResourceType"], error["ServiceCode"]) == (
+        arn,
+        "MODEL",
+        "lookoutvision",
+    )
     assert error["QuotaCode"]
-    assert len(lv.list_tags_for_resource(ResourceArn=arn)["Tags"]) == 151  # the refused call changed nothing
+    assert (
+        len(lv.list_tags_for_resource(ResourceArn=arn)["Tags"]) == 151
+    )  # the refused call changed nothing

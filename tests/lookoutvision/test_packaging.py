@@ -31,7 +31,9 @@ def start(lv: Any, configuration: dict[str, Any] = DEVICE, **params: Any) -> str
 
 
 def describe(lv: Any, job_name: str) -> dict[str, Any]:
-    return lv.describe_model_packaging_job(ProjectName=PROJECT, JobName=job_name)["ModelPackagingDescription"]  # type: ignore[no-any-return]
+    return lv.describe_model_packaging_job(ProjectName=PROJECT, JobName=job_name)[
+        "ModelPackagingDescription"
+    ]  # type: ignore[no-any-return]
 
 
 def platform(**fields: Any) -> dict[str, Any]:
@@ -46,8 +48,14 @@ def platform(**fields: Any) -> dict[str, Any]:
             platform(TargetDevice="jetson_xavier", TargetPlatform={"Os": "LINUX", "Arch": "ARM64"}),
             "exactly one of TargetDevice and TargetPlatform",
         ),
-        (platform(TargetDevice="jetson_xavier", CompilerOptions=NVIDIA_OPTIONS), "not used with a TargetDevice"),
-        (platform(TargetPlatform={"Os": "LINUX", "Arch": "ARM64", "Accelerator": "NVIDIA"}), "gpu-code, trt-ver, cuda-ver"),
+        (
+            platform(TargetDevice="jetson_xavier", CompilerOptions=NVIDIA_OPTIONS),
+            "not used with a TargetDevice",
+        ),
+        (
+            platform(TargetPlatform={"Os": "LINUX", "Arch": "ARM64", "Accelerator": "NVIDIA"}),
+            "gpu-code, trt-ver, cuda-ver",
+        ),
         (
             platform(
                 TargetPlatform={"Os": "LINUX", "Arch": "X86_64", "Accelerator": "NVIDIA"},
@@ -55,7 +63,12 @@ def platform(**fields: Any) -> dict[str, Any]:
             ),
             "needs trt-ver, cuda-ver",
         ),
-        (platform(TargetPlatform={"Os": "LINUX", "Arch": "X86_64"}, CompilerOptions="mcpu=core-avx2"), "JSON object"),
+        (
+            platform(
+                TargetPlatform={"Os": "LINUX", "Arch": "X86_64"}, CompilerOptions="mcpu=core-avx2"
+            ),
+            "JSON object",
+        ),
     ],
 )
 def test_the_target_is_checked(aws: Aws, configuration: dict[str, Any], message: str) -> None:
@@ -71,12 +84,20 @@ def test_targets_that_are_accepted(aws: Aws) -> None:
     for number, configuration in enumerate(
         [
             DEVICE,
-            platform(TargetPlatform={"Os": "LINUX", "Arch": "ARM64", "Accelerator": "NVIDIA"}, CompilerOptions=NVIDIA_OPTIONS),
+            platform(
+                TargetPlatform={"Os": "LINUX", "Arch": "ARM64", "Accelerator": "NVIDIA"},
+                CompilerOptions=NVIDIA_OPTIONS,
+            ),
             platform(TargetPlatform={"Os": "LINUX", "Arch": "X86_64"}),
-            platform(TargetPlatform={"Os": "LINUX", "Arch": "X86_64"}, CompilerOptions='{"mcpu": "core-avx2"}'),
+            platform(
+                TargetPlatform={"Os": "LINUX", "Arch": "X86_64"},
+                CompilerOptions='{"mcpu": "core-avx2"}',
+            ),
         ]
     ):
-        configuration = {"Greengrass": {**configuration["Greengrass"], "ComponentVersion": f"1.0.{number}"}}
+        configuration = {
+            "Greengrass": {**configuration["Greengrass"], "ComponentVersion": f"1.0.{number}"}
+        }
         assert describe(lv, start(lv, configuration))["Status"] == "SUCCEEDED"
 
 
@@ -94,14 +115,19 @@ def test_a_generated_name_and_component_version(aws: Aws) -> None:
     assert job["StatusMessage"]
     assert start(lv, platform(TargetDevice="jetson_xavier", ComponentName="other")) != job_name
     lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)
-    second = lv.start_model_packaging_job(ProjectName=PROJECT, ModelVersion="2", Configuration=DEVICE)["JobName"]
+    second = lv.start_model_packaging_job(
+        ProjectName=PROJECT, ModelVersion="2", Configuration=DEVICE
+    )["JobName"]
     assert second.startswith(f"{PROJECT}-2-")
-    assert describe(lv, second)["ModelPackagingOutputDetails"]["Greengrass"]["ComponentVersion"] == "2.0.0"
+    assert (
+        describe(lv, second)["ModelPackagingOutputDetails"]["Greengrass"]["ComponentVersion"]
+        == "2.0.0"
+    )
     under_scores = project_with_dataset(aws, project="my_boards")
     under_scores.create_model(ProjectName="my_boards", OutputConfig=OUTPUT)
-    name = under_scores.start_model_packaging_job(ProjectName="my_boards", ModelVersion="latest", Configuration=DEVICE)[
-        "JobName"
-    ]
+    name = under_scores.start_model_packaging_job(
+        ProjectName="my_boards", ModelVersion="latest", Configuration=DEVICE
+    )["JobName"]
     assert name.startswith("my-boards-1-")  # a job name has no underscores
 
 
@@ -144,7 +170,14 @@ def test_only_a_trained_model_is_packaged(aws: Aws) -> None:
 def test_list_and_describe(aws: Aws) -> None:
     aws.control.set_progression(PACKAGING_KIND, "manual", times=1000)
     lv = trained_model(aws)
-    names = [start(lv, platform(TargetDevice="jetson_xavier", ComponentVersion=f"1.0.{i}"), JobName=f"job-{i}") for i in range(5)]
+    names = [
+        start(
+            lv,
+            platform(TargetDevice="jetson_xavier", ComponentVersion=f"1.0.{i}"),
+            JobName=f"job-{i}",
+        )
+        for i in range(5)
+    ]
     first = lv.list_model_packaging_jobs(ProjectName=PROJECT, MaxResults=2)
     assert [j["JobName"] for j in first["ModelPackagingJobs"]] == names[:2]
     assert all(j["Status"] == "CREATED" for j in first["ModelPackagingJobs"])
@@ -154,7 +187,10 @@ def test_list_and_describe(aws: Aws) -> None:
     assert [j["JobName"] for page in pages for j in page["ModelPackagingJobs"]] == names
     with pytest.raises(lv.exceptions.ResourceNotFoundException) as missing:
         describe(lv, "nope")
-    assert (missing.value.response["ResourceId"], missing.value.response["ResourceType"]) == ("nope", "MODEL_PACKAGE_JOB")
+    assert (missing.value.response["ResourceId"], missing.value.response["ResourceType"]) == (
+        "nope",
+        "MODEL_PACKAGE_JOB",
+    )
     unchecked = aws.client("lookoutvision", validate=False)
     with pytest.raises(unchecked.exceptions.ValidationException) as bad_name:
         start(unchecked, JobName="under_score")
