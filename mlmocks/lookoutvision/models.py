@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from moto.core.base_backend import BackendDict
 
@@ -97,13 +97,55 @@ _PACKAGING_MESSAGES = {
 }
 
 
+class Resource(Job):
+    """A resource whose creation (and deletion) walks its LIFECYCLE, and which, once
+    READY, hands its status over to its latest operation (a dataset's update, a model's
+    hosting), itself a job of another kind."""
+
+    #: The status from which the latest operation's status is the resource's.
+    READY: ClassVar[str]
+    #: Status messages of the statuses the resource shows.
+    MESSAGES: ClassVar[dict[str, str]]
+
+    @property
+    def operation(self) -> Job | None:
+        """The latest operation on the resource, if any."""
+        return None
+
+    def _active_operation(self) -> Job | None:
+        return self.operation if super().status == self.READY else None
+
+    @property
+    def status(self) -> str:
+        operation = self._active_operation()
+        return operation.status if operation is not None else super().status
+
+    @property
+    def status_message(self) -> str:
+        operation = self._active_operation()
+        failure = operation.failure if operation is not None else self.failure
+        return failure or self.MESSAGES.get(self.status, "")
+
+    def describe(self) -> Resource:
+        """Count a look at whichever job the status is read from (manual progression)."""
+        operation = self._active_operation()
+        if operation is not None:
+            operation.describe()
+        else:
+            super().describe()
+        return self
+
+
 # -- datasets -------------------------------------------------------------------------------
 
 
-class Dataset(Job):
-    """A project's train or test dataset: its creation (and deletion) walk DATASET."""
+class Dataset(Resource):
+    """A project's train or test dataset: its creation (and deletion) walk DATASET, and
+    UpdateDatasetEntries' updates DATASET_UPDATE."""
 
     LIFECYCLE = DATASET
+    READY = "CREATE_COMPLETE"
+    MESSAGES = _DATASET_MESSAGES
 
     def __init__(
         self, project: Project, dataset_type: str, manifest: list[manifests.Entry] | str | None
@@ -125,26 +167,8 @@ class Dataset(Job):
         return (f"{self.project.project_name}/{self.dataset_type}",)
 
     @property
-    def status(self) -> str:
-        created = super().status
-        if created == "CREATE_COMPLETE" and self.update is not None:
-            return self.update.status
-        return created
-
-    @property
-    def status_message(self) -> str:
-        status = self.status
-        failure = (
-            self.update.failure if status == DATASET_UPDATE.failed and self.update else self.failure
-        )
-        return failure or _DATASET_MESSAGES.get(status, "")
-
-    def describe(self) -> Dataset:
-        if super().status == "CREATE_COMPLETE" and self.update is not None:
-            self.update.describe()
-        else:
-            super().describe()
-        return self
+    def operation(self) -> Job | None:
+        return self.update
 
     def on_enter(self, status: str, at: datetime) -> None:
         if status == "CREATE_COMPLETE":
@@ -270,10 +294,13 @@ class TrainingData:
         return {"F1Score": f1, "Recall": recall, "Precision": precision}
 
 
-class Model(Job):
-    """A model version. Training walks MODEL; once trained, hosting walks HOSTING."""
+class Model(Resource):
+    """A model version: training (and deletion) walk MODEL; once trained, each StartModel
+    and StopModel walks HOSTING."""
 
     LIFECYCLE = MODEL
+    READY = "TRAINED"
+    MESSAGES = _MODEL_MESSAGES
 
     def __init__(
         self,
@@ -307,30 +334,12 @@ class Model(Job):
         return (f"{self.project.project_name}/{self.model_version}", self.model_arn)
 
     @property
-    def status(self) -> str:
-        training = super().status
-        if training == "TRAINED" and self.hosting is not None:
-            return self.hosting.status
-        return training
-
-    @property
-    def status_message(self) -> str:
-        status = self.status
-        failure = (
-            self.hosting.failure if status == HOSTING.failed and self.hosting else self.failure
-        )
-        return failure or _MODEL_MESSAGES.get(status, "")
+    def operation(self) -> Job | None:
+        return self.hosting
 
     @property
     def is_segmentation(self) -> bool:
         return bool(self.training_data.anomaly_classes)
-
-    def describe(self) -> Model:
-        if super().status == "TRAINED" and self.hosting is not None:
-            self.hosting.describe()
-        else:
-            super().describe()
-        return self
 
     def on_enter(self, status: str, at: datetime) -> None:
         if status == "TRAINED":
@@ -745,7 +754,8 @@ class LookoutVisionBackend(ServiceBackend):
     def describe_model(self, project_name: str, model_version: str) -> Model:
         """The model, after counting this look (manual progression); a model whose deletion
         this look completed is gone."""
-        model = self.model(project_name, model_version).describe()
+        model = self.model(project_name, model_version)
+        model.describe()
         return self.model(project_name, model.model_version)
 
     def list_models(

@@ -3,14 +3,13 @@ project listing, IAM, accounts and regions."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import boto3
 import pytest
 from moto.core import set_initial_no_auth_action_count
 
 from mlmocks import mock_mljobs
+from tests.helpers import client_allowed
 from tests.lookoutvision.helpers import GREENGRASS, OUTPUT, PROJECT, png, trained_model
 from tests.modes import Aws
 
@@ -176,37 +175,16 @@ def test_accounts_and_regions_keep_their_own_projects(aws: Aws) -> None:
     assert arn.startswith("arn:aws:lookoutvision:eu-west-2:")
     other_account = aws.client_for_account("lookoutvision", "111122223333")
     assert other_account.list_projects()["Projects"] == []
-    assert other_account.create_project(ProjectName=PROJECT)["ProjectMetadata"]["ProjectArn"].split(
-        ":"
-    )[4] == ("111122223333")
+    arn = other_account.create_project(ProjectName=PROJECT)["ProjectMetadata"]["ProjectArn"]
+    assert arn.split(":")[4] == "111122223333"
     assert len(lv.list_projects()["Projects"]) == 1
-
-
-def allow(actions: list[str]) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
-        }
-    )
 
 
 @mock_mljobs
 @set_initial_no_auth_action_count(3)
 def test_iam_policies_are_enforced() -> None:
-    iam = boto3.client("iam", region_name="us-east-1")
-    iam.create_user(UserName="inspector")
-    iam.put_user_policy(
-        UserName="inspector",
-        PolicyName="projects",
-        PolicyDocument=allow(["lookoutvision:CreateProject", "lookoutvision:ListProjects"]),
-    )
-    key = iam.create_access_key(UserName="inspector")["AccessKey"]
-    lv = boto3.client(
-        "lookoutvision",
-        region_name="us-east-1",
-        aws_access_key_id=key["AccessKeyId"],
-        aws_secret_access_key=key["SecretAccessKey"],
+    lv = client_allowed(
+        "lookoutvision", ["lookoutvision:CreateProject", "lookoutvision:ListProjects"]
     )
     lv.create_project(ProjectName=PROJECT)
     assert [p["ProjectName"] for p in lv.list_projects(MaxResults=10)["Projects"]] == [PROJECT]
