@@ -115,11 +115,15 @@ def _classification(document: dict[str, Any], where: str) -> tuple[str | None, d
         return None, None
     if not isinstance(metadata, dict):
         raise ManifestError(f"{where} has an anomaly-label without anomaly-label-metadata")
+    # The class name says it; without one, the label's index does (0 normal, 1 anomaly).
     label = metadata.get("class-name")
-    if label is None:
-        label = {0: NORMAL, 1: ANOMALY}.get(document.get("anomaly-label"), None)  # type: ignore[arg-type]
+    index = document.get("anomaly-label")
+    if label is None and type(index) is int:
+        label = {0: NORMAL, 1: ANOMALY}.get(index)
     if label not in (NORMAL, ANOMALY):
-        raise ManifestError(f"{where} has class-name {label!r}; it must be normal or anomaly")
+        raise ManifestError(
+            f"{where} is labeled {label!r}; the class-name must be normal or anomaly"
+        )
     return label, _date(metadata.get("creation-date"), where)
 
 

@@ -87,7 +87,7 @@ def test_a_dataset_being_created_refuses_what_needs_it_complete(aws: Aws) -> Non
         ("{not json", "JSON line 1 is not valid JSON"),
         ('{"anomaly-label": 1}', "JSON line 1 has no source-ref"),
         (jsonl([line(1), line(2, bucket="other-bucket")]), "one S3 bucket"),
-        (jsonl([line(1, label="broken")]), "class-name 'broken'"),
+        (jsonl([line(1, label="broken")]), "labeled 'broken'"),
         (
             '{"source-ref": "s3://lv-data/a.jpg", "anomaly-label": 1}',
             "without anomaly-label-metadata",
@@ -213,6 +213,19 @@ def test_a_failed_update_rolls_back(aws: Aws) -> None:
         (b"  \n ", "no JSON lines"),
         (json.dumps(line(7, bucket="elsewhere")).encode(), "one S3 bucket"),
         (json.dumps({"source-ref": "/local/file.jpg"}).encode(), "no source-ref"),
+        (
+            b'{"source-ref": "s3://lv-data/x.jpg", "anomaly-label": [1], "anomaly-label-metadata": {}}',
+            "labeled None",
+        ),
+        (
+            b'{"source-ref": "s3://lv-data/x.jpg", "anomaly-label-metadata": {"class-name": "normal", "creation-date": 12}}',
+            "not an ISO 8601 date",
+        ),
+        (
+            b'{"source-ref": "s3://lv-data/x.jpg", "anomaly-mask-ref": "s3://lv-data/m.png", '
+            b'"anomaly-mask-ref-metadata": {"internal-color-map": {"0": {"class-name": "dent", "hex-color": "red"}}}}',
+            "not #rrggbb",
+        ),
     ],
 )
 def test_changes_are_checked_and_a_refused_update_changes_nothing(

@@ -3,14 +3,25 @@ project listing, IAM, accounts and regions."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from moto.core import set_initial_no_auth_action_count
 
 from mlmocks import mock_mljobs
 from tests.helpers import client_allowed
-from tests.lookoutvision.helpers import GREENGRASS, OUTPUT, PROJECT, png, trained_model
+from tests.lookoutvision.helpers import (
+    GREENGRASS,
+    OUTPUT,
+    PROJECT,
+    hosted_model,
+    jpeg,
+    png,
+    trained_model,
+)
 from tests.modes import Aws
 
 DEVICE = {"Greengrass": {**GREENGRASS, "TargetDevice": "jetson_xavier"}}
@@ -193,3 +204,47 @@ def test_iam_policies_are_enforced() -> None:
     assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert "lookoutvision:DeleteProject" in str(denied.value)
     assert [p["ProjectName"] for p in lv.list_projects()["Projects"]] == [PROJECT]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+KEYS = st.sampled_from(
+    ["anomaly-label", "anomaly-label-metadata", "anomaly-mask-ref", "anomaly-mask-ref-metadata"]
+)
+#: JSON lines about an image of the dataset's bucket, with anything else in them.
+LINES = st.dictionaries(KEYS, JSON_VALUES, max_size=4).map(
+    lambda extra: {"source-ref": "s3://lv-data/images/x.jpg", **extra}
+)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.binary(max_size=64) | st.sampled_from([png(), jpeg()]).map(lambda image: image[:40]),
+    content_type=st.sampled_from(["image/png", "image/jpeg", "image/gif", "text/plain"]),
+    line=LINES,
+)
+def test_no_input_makes_an_internal_error(
+    decorator_aws: Aws, body: bytes, content_type: str, line: dict[str, Any]
+) -> None:
+    lv = decorator_aws.client("lookoutvision", validate=False)
+    if not lv.list_projects()["Projects"]:
+        hosted_model(decorator_aws)
+    for call in (
+        lambda: lv.detect_anomalies(
+            ProjectName=PROJECT, ModelVersion="1", Body=body or b"x", ContentType=content_type
+        ),
+        lambda: lv.update_dataset_entries(
+            ProjectName=PROJECT, DatasetType="train", Changes=json.dumps(line).encode()
+        ),
+    ):
+        try:
+            call()
+        except lv.exceptions.ClientError as error:
+            assert error.response["ResponseMetadata"]["HTTPStatusCode"] in (400, 409), error
