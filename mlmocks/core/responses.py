@@ -115,11 +115,12 @@ class ServiceResponse(BaseResponse):
     MOTO_SERVICE: ClassVar[str | None] = None
     #: Bodies stay bytes (moto would decode them as text; images and bad bytes are not).
     use_raw_body = True
+    #: The operation the request being answered was routed to.
+    operation_name = ""
 
     def __init__(self) -> None:
         super().__init__(service_name=self.SERVICE)
         self.params: dict[str, Any] = {}
-        self.operation_name = ""
 
     # -- what subclasses may override ---------------------------------------------------
 
