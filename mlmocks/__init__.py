@@ -3,16 +3,24 @@
 The public names load on first use (``from mlmocks import mock_mljobs``), which also
 puts mlmocks' services into moto's routing; their models load when a request first
 reaches them. So installing mlmocks (and its pytest plugin) costs nothing until used.
+
+Importing mlmocks does one cheap thing: where the installed botocore no longer ships a
+service mlmocks mocks (Lookout for Vision), it puts mlmocks' copy of the service model on
+``AWS_DATA_PATH``, so ``boto3.client("lookoutvision")`` works (see ``mlmocks.data``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from . import data
+
 __version__ = "0.1.0"
 
 _PUBLIC = {"ControlError", "JobControl", "RemoteJobControl", "job_control", "mock_mljobs", "register"}
 __all__ = sorted(_PUBLIC | {"__version__"})
+
+data.lend_through_environment()
 
 
 def __getattr__(name: str) -> Any:

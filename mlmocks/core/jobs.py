@@ -158,7 +158,6 @@ class Job:
         progression = transition.get("progression", "immediate")
         if progression == "manual":
             if self._ticks >= int(transition.get("times", 1)):
-                self._ticks = 0
                 self._enter(self._position + 1, now())
         elif progression == "time":
             seconds = timedelta(seconds=float(transition.get("seconds", 1)))
@@ -173,6 +172,9 @@ class Job:
     def _enter(self, position: int, at: datetime) -> None:
         self._position = position
         self._entered_at = at
+        # Describes are counted from the status a job entered, however it got there (a
+        # step of its own, a stop, a test author's push).
+        self._ticks = 0
         status = self._path[position]
         self.last_modified_time = at
         if status in self.LIFECYCLE.terminal:

@@ -105,13 +105,15 @@ class InvalidToken(Exception):
 
 def _encode_token(sort_name: str, descending: bool, position: tuple[Any, int]) -> str:
     raw = json.dumps({"s": sort_name, "d": descending, "p": list(position)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    # The standard base64 alphabet: the token patterns services model allow it (Lookout for
+    # Vision's is [a-zA-Z0-9/+=]), which the URL-safe one's - and _ would break.
+    return base64.b64encode(raw.encode()).decode().rstrip("=")
 
 
 def _decode_token(token: str, sort_name: str, descending: bool) -> tuple[Any, int]:
     try:
         padded = token + "=" * (-len(token) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        data = json.loads(base64.b64decode(padded.encode("ascii")))
         position = data["p"]
         valid = (
             data["s"] == sort_name

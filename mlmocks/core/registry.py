@@ -107,6 +107,9 @@ def register() -> None:
         import moto.backend_index as backend_index
         import moto.backends as moto_backends
 
+        from .spec import lend_models_to_botocore
+
+        lend_models_to_botocore()
         by_key = {spec.key: spec for spec in specs().values()}
         patterns = [
             (spec.key, re.compile(url_base))

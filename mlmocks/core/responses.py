@@ -118,6 +118,8 @@ class ServiceResponse(BaseResponse):
     MOTO_SERVICE: ClassVar[str | None] = None
     #: Bodies stay bytes (moto would decode them as text; images and bad bytes are not).
     use_raw_body = True
+    #: The operation the request being answered was routed to.
+    operation_name = ""
 
     def __init__(self) -> None:
         super().__init__(service_name=self.SERVICE)
@@ -147,6 +149,12 @@ class ServiceResponse(BaseResponse):
     @property
     def backend(self) -> Any:
         return self.BACKENDS[self.current_account][self.region]
+
+    def _get_action(self) -> str:
+        # The operation the request was routed to. (moto would match the request again
+        # against its own copy of the botocore models, which lacks a service that botocore
+        # dropped; its IAM enforcement names the action from this.)
+        return self.operation_name
 
     @classmethod
     def implemented_operations(cls) -> frozenset[str]:
@@ -187,8 +195,13 @@ class ServiceResponse(BaseResponse):
             operation.name, _json_object(body)
         ):
             return self._hand_to_moto(request, full_url)
+        self.operation_name = operation.name
         try:
             self.setup_class(request, full_url)
+            # moto takes the query, or else the headers, for the form data of a request
+            # without a body, and its IAM check then signs those as the body: a GET would
+            # never match its signature. The data of these requests is their body alone.
+            self.data = {}
             # moto's IAM enforcement (set_initial_no_auth_action_count), as for its own services.
             # Its signature check signs ``self.data`` when the body is empty, and moto fills
             # that with the query or even the headers; these protocols sign the raw body.

@@ -6,19 +6,20 @@ services that botocore no longer ships (the folder uses botocore's layout).
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
+import botocore.session
 from botocore.loaders import Loader
 from moto.core.model import OperationModel, ServiceModel
 
-DATA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
+from mlmocks.data import PATH as DATA_PATH
+from mlmocks.data import missing_from_botocore
 
 
 @cache
 def _loader() -> Loader:
-    # Our data folder only holds services that the installed botocore lacks, so
-    # searching it first never shadows botocore's own models.
+    # The data folder holds only services that botocore dropped (the same models, without
+    # documentation), so searching it first never changes what a model says.
     return Loader(extra_search_paths=[DATA_PATH], include_default_search_paths=True)
 
 
@@ -45,15 +46,15 @@ def paginators(service_name: str) -> dict:
 _lent = False
 
 
-def lend_models_to_botocore(service_name: str) -> None:
-    """Make botocore (so boto3 and every client) find a model mlmocks ships, where the
-    installed botocore lacks the service. Sessions created from now on search mlmocks'
-    data folder after botocore's own, as they would a folder named in AWS_DATA_PATH."""
-    global _lent
-    if _lent or os.path.isdir(os.path.join(Loader.BUILTIN_DATA_PATH, service_name)):
-        return
-    import botocore.session
+def lend_models_to_botocore() -> None:
+    """Make every botocore session created from now on search mlmocks' data folder (after
+    botocore's own), if the installed botocore lacks a service modelled there.
 
+    Importing mlmocks already names the folder in ``AWS_DATA_PATH``; this keeps the
+    models found by this process's clients when a test replaces the environment."""
+    global _lent
+    if _lent or not missing_from_botocore():
+        return
     botocore_create_loader = botocore.session.create_loader
 
     def create_loader(search_path_string: str | None = None) -> Loader:

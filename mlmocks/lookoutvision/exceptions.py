@@ -1,5 +1,6 @@
-"""Lookout for Vision's modeled errors. Conflicts and missing resources name the resource
-(``ResourceId``, ``ResourceType``), as the service's error shapes require."""
+"""Lookout for Vision's modeled errors. A conflict or a missing resource names the resource
+(``ResourceId``, ``ResourceType``: PROJECT, DATASET, MODEL or MODEL_PACKAGE_JOB), and an
+exceeded quota names the quota, as the service's error shapes require."""
 
 from mlmocks.core.errors import ServiceError
 
@@ -11,6 +12,25 @@ class ValidationException(ServiceError):
 class ResourceNotFoundException(ServiceError):
     code = "ResourceNotFoundException"
 
+    def __init__(self, message: str, resource_id: str, resource_type: str) -> None:
+        super().__init__(message, ResourceId=resource_id, ResourceType=resource_type)
+
 
 class ConflictException(ServiceError):
     code = "ConflictException"
+
+    def __init__(self, message: str, resource_id: str, resource_type: str) -> None:
+        super().__init__(message, ResourceId=resource_id, ResourceType=resource_type)
+
+
+class ServiceQuotaExceededException(ServiceError):
+    code = "ServiceQuotaExceededException"
+
+    def __init__(self, message: str, resource_id: str, resource_type: str, quota_code: str) -> None:
+        super().__init__(
+            message,
+            ResourceId=resource_id,
+            ResourceType=resource_type,
+            QuotaCode=quota_code,
+            ServiceCode="lookoutvision",
+        )

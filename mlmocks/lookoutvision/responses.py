@@ -1,13 +1,32 @@
-"""Lookout for Vision operations: validated parameters in, output shapes out."""
+"""Lookout for Vision's 22 operations: validated parameters in, output shapes out."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from mlmocks.core.responses import ServiceResponse
 
 from .exceptions import ValidationException
 from .models import LookoutVisionBackend, lookoutvision_backends
+
+Handler = Callable[..., dict[str, Any]]
+
+
+def idempotent(handler: Handler) -> Handler:
+    """An operation with a ClientToken: the same token and parameters get the first answer
+    again; the same token with other parameters is a ConflictException (the service says
+    only that an error occurs). SDKs send a fresh token when the caller gives none."""
+    operation = "".join(word.title() for word in handler.__name__.split("_"))
+
+    @functools.wraps(handler)
+    def respond(
+        self: LookoutVisionResponse, client_token: str | None = None, **request: Any
+    ) -> dict[str, Any]:
+        return self.backend.once(operation, client_token, request, lambda: handler(self, **request))
+
+    return respond
 
 
 class LookoutVisionResponse(ServiceResponse):
@@ -19,108 +38,135 @@ class LookoutVisionResponse(ServiceResponse):
     def backend(self) -> LookoutVisionBackend:
         return lookoutvision_backends[self.current_account][self.region]
 
-    # -- projects --------------------------------------------------------------------------
+    # -- projects -------------------------------------------------------------------------------
 
-    def create_project(self, project_name: str, client_token: str | None = None) -> dict[str, Any]:
+    @idempotent
+    def create_project(self, project_name: str) -> dict[str, Any]:
         return {"ProjectMetadata": self.backend.create_project(project_name).metadata()}
 
     def describe_project(self, project_name: str) -> dict[str, Any]:
-        project = self.backend.project(project_name)
-        datasets = [
-            {
-                "DatasetType": d.dataset_type,
-                "CreationTimestamp": d.creation_time,
-                "Status": d.status,
-                "StatusMessage": d.status_message,
-            }
-            for d in project.datasets.values()
-        ]
-        return {"ProjectDescription": {**project.metadata(), "Datasets": datasets}}
+        return {"ProjectDescription": self.backend.project(project_name).details()}
 
-    def list_projects(self, next_token: str | None = None, max_results: int | None = None) -> dict[str, Any]:
-        page = self.backend.list_projects(max_results, next_token)
-        return {"Projects": [p.metadata() for p in page.items], "NextToken": page.next_token}
-
-    def delete_project(self, project_name: str, client_token: str | None = None) -> dict[str, Any]:
-        return {"ProjectArn": self.backend.delete_project(project_name).project_arn}
-
-    # -- datasets ------------------------------------------------------------------------------
-
-    def create_dataset(self, project_name: str, dataset_type: str, dataset_source: Any = None,
-                       client_token: str | None = None) -> dict[str, Any]:
-        dataset = self.backend.create_dataset(project_name, dataset_type, dataset_source)
-        # The answer shows the dataset as created, before it moves on.
+    def list_projects(
+        self, next_token: str | None = None, max_results: int | None = None
+    ) -> dict[str, Any]:
+        page = self.backend.list_projects(next_token, max_results)
         return {
-            "DatasetMetadata": {
-                "DatasetType": dataset.dataset_type,
-                "CreationTimestamp": dataset.creation_time,
-                "Status": dataset.LIFECYCLE.happy_path[0],
-                "StatusMessage": "Creating the dataset.",
-            }
+            "Projects": [project.metadata() for project in page.items],
+            "NextToken": page.next_token,
         }
 
-    def describe_dataset(self, project_name: str, dataset_type: str) -> dict[str, Any]:
-        return {"DatasetDescription": self.backend.dataset(project_name, dataset_type).describe()}
+    @idempotent
+    def delete_project(self, project_name: str) -> dict[str, Any]:
+        return {"ProjectArn": self.backend.delete_project(project_name).project_arn}
 
-    def delete_dataset(self, project_name: str, dataset_type: str, client_token: str | None = None) -> dict[str, Any]:
+    # -- datasets -------------------------------------------------------------------------------
+
+    @idempotent
+    def create_dataset(
+        self, project_name: str, dataset_type: str, dataset_source: Any = None
+    ) -> dict[str, Any]:
+        dataset = self.backend.create_dataset(project_name, dataset_type, dataset_source)
+        return {"DatasetMetadata": dataset.created_metadata()}
+
+    def describe_dataset(self, project_name: str, dataset_type: str) -> dict[str, Any]:
+        return {
+            "DatasetDescription": self.backend.describe_dataset(
+                project_name, dataset_type
+            ).details()
+        }
+
+    @idempotent
+    def update_dataset_entries(
+        self, project_name: str, dataset_type: str, changes: bytes
+    ) -> dict[str, Any]:
+        self.backend.update_dataset_entries(project_name, dataset_type, changes)
+        return {"Status": "UPDATE_IN_PROGRESS"}
+
+    def list_dataset_entries(
+        self, project_name: str, dataset_type: str, **filters: Any
+    ) -> dict[str, Any]:
+        page = self.backend.list_dataset_entries(project_name, dataset_type, **filters)
+        return {
+            "DatasetEntries": [entry.line for entry in page.items],
+            "NextToken": page.next_token,
+        }
+
+    @idempotent
+    def delete_dataset(self, project_name: str, dataset_type: str) -> dict[str, Any]:
         self.backend.delete_dataset(project_name, dataset_type)
         return {}
 
-    def update_dataset_entries(self, project_name: str, dataset_type: str, changes: bytes,
-                               client_token: str | None = None) -> dict[str, Any]:
-        dataset = self.backend.update_dataset_entries(project_name, dataset_type, changes)
-        return {"Status": dataset.status}
+    # -- models ---------------------------------------------------------------------------------
 
-    def list_dataset_entries(self, project_name: str, dataset_type: str, **filters: Any) -> dict[str, Any]:
-        page = self.backend.list_dataset_entries(project_name, dataset_type, **filters)
-        return {"DatasetEntries": page.items, "NextToken": page.next_token}
-
-    # -- models ------------------------------------------------------------------------------
-
-    def create_model(self, project_name: str, client_token: str | None = None, **params: Any) -> dict[str, Any]:
-        model = self.backend.create_model(project_name, client_token, **params)
-        return {"ModelMetadata": {**model.metadata(), "Status": "TRAINING", "StatusMessage": "Training the model.",
-                                  "Performance": None}}
+    @idempotent
+    def create_model(self, project_name: str, **params: Any) -> dict[str, Any]:
+        return {
+            "ModelMetadata": self.backend.create_model(project_name, **params).created_metadata()
+        }
 
     def describe_model(self, project_name: str, model_version: str) -> dict[str, Any]:
-        return {"ModelDescription": self.backend.model(project_name, model_version).describe().describe_model()}
+        return {
+            "ModelDescription": self.backend.describe_model(project_name, model_version).details()
+        }
 
-    def list_models(self, project_name: str, next_token: str | None = None, max_results: int | None = None) -> dict[str, Any]:
+    def list_models(
+        self, project_name: str, next_token: str | None = None, max_results: int | None = None
+    ) -> dict[str, Any]:
         page = self.backend.list_models(project_name, next_token, max_results)
-        return {"Models": [m.metadata() for m in page.items], "NextToken": page.next_token}
+        return {"Models": [model.metadata() for model in page.items], "NextToken": page.next_token}
 
-    def delete_model(self, project_name: str, model_version: str, client_token: str | None = None) -> dict[str, Any]:
+    @idempotent
+    def delete_model(self, project_name: str, model_version: str) -> dict[str, Any]:
         return {"ModelArn": self.backend.delete_model(project_name, model_version).model_arn}
 
-    def start_model(self, project_name: str, model_version: str, min_inference_units: int,
-                    client_token: str | None = None, max_inference_units: int | None = None) -> dict[str, Any]:
-        self.backend.start_model(project_name, model_version, min_inference_units, max_inference_units)
-        return {"Status": "STARTING_HOSTING"}
+    @idempotent
+    def start_model(
+        self,
+        project_name: str,
+        model_version: str,
+        min_inference_units: int,
+        max_inference_units: int | None = None,
+    ) -> dict[str, Any]:
+        return {
+            "Status": self.backend.start_model(
+                project_name, model_version, min_inference_units, max_inference_units
+            )
+        }
 
-    def stop_model(self, project_name: str, model_version: str, client_token: str | None = None) -> dict[str, Any]:
-        self.backend.stop_model(project_name, model_version)
-        return {"Status": "STOPPING_HOSTING"}
+    @idempotent
+    def stop_model(self, project_name: str, model_version: str) -> dict[str, Any]:
+        return {"Status": self.backend.stop_model(project_name, model_version)}
 
-    def detect_anomalies(self, project_name: str, model_version: str, body: bytes, content_type: str) -> dict[str, Any]:
-        result = self.backend.detect_anomalies(project_name, model_version, body, content_type)
-        return {"DetectAnomalyResult": result}
+    def detect_anomalies(
+        self, project_name: str, model_version: str, body: bytes, content_type: str
+    ) -> dict[str, Any]:
+        return {
+            "DetectAnomalyResult": self.backend.detect_anomalies(
+                project_name, model_version, body, content_type
+            )
+        }
 
-    # -- packaging -----------------------------------------------------------------------------
+    # -- model packaging jobs -------------------------------------------------------------------
 
-    def start_model_packaging_job(self, project_name: str, client_token: str | None = None, **params: Any) -> dict[str, Any]:
-        job = self.backend.start_model_packaging_job(project_name, client_token, **params)
-        return {"JobName": job.job_name}
+    @idempotent
+    def start_model_packaging_job(self, project_name: str, **params: Any) -> dict[str, Any]:
+        return {"JobName": self.backend.start_model_packaging_job(project_name, **params).job_name}
 
     def describe_model_packaging_job(self, project_name: str, job_name: str) -> dict[str, Any]:
         job = self.backend.packaging_job(project_name, job_name).describe()
-        return {"ModelPackagingDescription": job.describe_job()}
+        return {"ModelPackagingDescription": job.details()}
 
-    def list_model_packaging_jobs(self, project_name: str, next_token: str | None = None,
-                                  max_results: int | None = None) -> dict[str, Any]:
+    def list_model_packaging_jobs(
+        self, project_name: str, next_token: str | None = None, max_results: int | None = None
+    ) -> dict[str, Any]:
         page = self.backend.list_model_packaging_jobs(project_name, next_token, max_results)
-        return {"ModelPackagingJobs": [job.metadata() for job in page.items], "NextToken": page.next_token}
+        return {
+            "ModelPackagingJobs": [job.metadata() for job in page.items],
+            "NextToken": page.next_token,
+        }
 
-    # -- tags ------------------------------------------------------------------------------------
+    # -- tags -------------------------------------------------------------------------------------
 
     def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> dict[str, Any]:
         self.backend.tag_resource(resource_arn, tags)

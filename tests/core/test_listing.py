@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -86,3 +87,12 @@ def test_token_is_bound_to_its_sort() -> None:
         paginate(
             store, sort_name="name", sort_key=lambda i: i.name, descending=True, max_results=1, next_token=token
         )
+
+
+def test_tokens_use_the_standard_base64_alphabet() -> None:
+    # Sort keys with '>', '?' or '~' once made URL-safe tokens with '-' or '_', which
+    # services whose token pattern is [a-zA-Z0-9/+=] (Lookout for Vision) reject.
+    store = make_store("a>?~", "b>?~", "c")
+    token = paginate(store, sort_name="name", sort_key=lambda i: i.name, max_results=1).next_token
+    assert token is not None and re.fullmatch(r"[a-zA-Z0-9/+=]+", token)
+    assert walk(store, max_results=1) == [["a>?~"], ["b>?~"], ["c"]]
