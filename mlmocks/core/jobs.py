@@ -128,7 +128,10 @@ class Job:
         if lifecycle.failed is None:
             raise JobStateError(f"{lifecycle.kind} jobs have no failure status")
         current = self._path[self._position]
-        if current in lifecycle.terminal or current in lifecycle.stopping:
+        # Only a job still on its way to success can fail (not one stopping or deleting).
+        if self._path[: self._position + 1] != list(lifecycle.happy_path[: self._position + 1]) or (
+            current in lifecycle.terminal
+        ):
             raise JobStateError(f"the job is already {current}")
         happy = lifecycle.happy_path
         # Fail from the last in-progress status of the happy path.
@@ -141,7 +144,13 @@ class Job:
 
     def begin_stopping(self) -> None:
         """Walk the stopping statuses from here (the service checks it may stop)."""
-        self._path = self._path[: self._position + 1] + list(self.LIFECYCLE.stopping)
+        self.walk(self.LIFECYCLE.stopping)
+
+    def walk(self, statuses: Sequence[str]) -> None:
+        """Walk ``statuses`` from here, entering the first now: another way out of the
+        current status than the lifecycle's own (stopping, deleting). The last status
+        should be one of the lifecycle's terminal ones. The service checks it may."""
+        self._path = self._path[: self._position + 1] + list(statuses)
         self._enter(self._position + 1, now())
 
     def _progress(self) -> None:
