@@ -59,6 +59,7 @@ class Collab:
             "inferenceContainerConfig": {"imageUri": INFERENCE_IMAGE},
             **extra,
         }
+        params = {key: value for key, value in params.items() if value is not None}  # None: leave out
         return str((client or self.a).create_configured_model_algorithm(**params)["configuredModelAlgorithmArn"])
 
     def association(

@@ -9,8 +9,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.cleanroomsml.conftest import (
-    A,
-    B,
     COLLABORATION,
     EXPORT_POLICY,
     INFERENCE_IMAGE,
@@ -20,13 +18,15 @@ from tests.cleanroomsml.conftest import (
     ROLE,
     TRAINED_MODEL,
     TRAINING_IMAGE,
+    A,
+    B,
     Collab,
     error_code,
 )
 
 ALGORITHM_ARN = re.compile(rf"^arn:aws:cleanrooms-ml:us-east-1:{A}:configured-model-algorithm/[a-z0-9]{{12}}$")
 ASSOCIATION_ARN = re.compile(
-    rf"^arn:aws:cleanrooms-ml:us-east-1:(\d{{12}}):membership/([0-9a-f-]{{36}})/"
+    r"^arn:aws:cleanrooms-ml:us-east-1:(\d{12}):membership/([0-9a-f-]{36})/"
     r"configured-model-algorithm-association/[a-z0-9]{12}$"
 )
 KMS_KEY = f"arn:aws:kms:us-east-1:{A}:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import threading
+
 import pytest
 import requests
 from botocore.exceptions import ClientError
 
 from mlmocks import ControlError
 from tests.cleanroomsml.conftest import (
-    A,
-    B,
     COLLABORATION,
     MEMBERSHIP_A,
     MEMBERSHIP_B,
     OUTSIDER,
     UNKNOWN_COLLABORATION,
     UNKNOWN_MEMBERSHIP,
+    A,
+    B,
     Collab,
     error_code,
 )

@@ -11,8 +11,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.cleanroomsml.conftest import (
-    A,
-    B,
     COLLABORATION,
     INFERENCE_JOB,
     MEMBERSHIP_A,
@@ -21,6 +19,8 @@ from tests.cleanroomsml.conftest import (
     RESOURCES,
     TRAINED_MODEL,
     UNKNOWN_COLLABORATION,
+    A,
+    B,
     Collab,
     error_code,
     input_channel,
