@@ -131,6 +131,14 @@ class Collaboration:
             "members": {account: m.membership_id for account, m in self.memberships.items()},
         }
 
+    def association(self, arn: str) -> Association:
+        association = self.associations.get(arn)
+        if association is None:
+            raise ResourceNotFoundException(
+                f"Configured model algorithm association {arn} not found in collaboration {self.collaboration_id}"
+            )
+        return association
+
     def find_trained_model(self, arn: str, version: str | None = None, latest: bool = False) -> TrainedModel:
         """A version of a trained model of this collaboration: the one named, else the
         latest or the base version."""
@@ -703,13 +711,11 @@ class CleanRoomsMLBackend(ServiceBackend):
         self, membership_identifier: str, configured_model_algorithm_association_arn: str
     ) -> Association:
         membership = self._membership(membership_identifier)
-        association = membership.collaboration.associations.get(configured_model_algorithm_association_arn)
-        if association is None or association.membership is not membership:
-            raise ResourceNotFoundException(
-                f"Configured model algorithm association {configured_model_algorithm_association_arn} "
-                f"not found in membership {membership_identifier}"
-            )
-        return association
+        return _created_in(
+            membership,
+            membership.collaboration.associations.get(configured_model_algorithm_association_arn),
+            f"Configured model algorithm association {configured_model_algorithm_association_arn}",
+        )
 
     def list_configured_model_algorithm_associations(
         self, membership_identifier: str, max_results: int | None = None, next_token: str | None = None
@@ -745,13 +751,7 @@ class CleanRoomsMLBackend(ServiceBackend):
         self, collaboration_identifier: str, configured_model_algorithm_association_arn: str
     ) -> Association:
         collaboration = self._collaboration(collaboration_identifier)
-        association = collaboration.associations.get(configured_model_algorithm_association_arn)
-        if association is None:
-            raise ResourceNotFoundException(
-                f"Configured model algorithm association {configured_model_algorithm_association_arn} "
-                f"not found in collaboration {collaboration_identifier}"
-            )
-        return association
+        return collaboration.association(configured_model_algorithm_association_arn)
 
     def list_collaboration_configured_model_algorithm_associations(
         self, collaboration_identifier: str, max_results: int | None = None, next_token: str | None = None
@@ -774,12 +774,7 @@ class CleanRoomsMLBackend(ServiceBackend):
     ) -> TrainedModel:
         membership = self._membership(membership_identifier)
         collaboration = membership.collaboration
-        association = collaboration.associations.get(configured_model_algorithm_association_arn)
-        if association is None:
-            raise ResourceNotFoundException(
-                f"Configured model algorithm association {configured_model_algorithm_association_arn} "
-                f"not found in collaboration {collaboration.collaboration_id}"
-            )
+        association = collaboration.association(configured_model_algorithm_association_arn)
         if association.training_image is None:
             raise ValidationException(
                 f"The configured model algorithm of association {association.arn} has no training container"
@@ -984,13 +979,7 @@ class CleanRoomsMLBackend(ServiceBackend):
         model = collaboration.find_trained_model(trained_model_arn, trained_model_version_identifier)
         association = model.association
         if configured_model_algorithm_association_arn is not None:
-            named = collaboration.associations.get(configured_model_algorithm_association_arn)
-            if named is None:
-                raise ResourceNotFoundException(
-                    f"Configured model algorithm association {configured_model_algorithm_association_arn} "
-                    f"not found in collaboration {collaboration.collaboration_id}"
-                )
-            association = named
+            association = collaboration.association(configured_model_algorithm_association_arn)
         if model.status != "ACTIVE":
             raise ValidationException(
                 f"An inference job needs an ACTIVE trained model: {model.name} is {model.status}"
@@ -1022,13 +1011,11 @@ class CleanRoomsMLBackend(ServiceBackend):
         self, membership_identifier: str, trained_model_inference_job_arn: str
     ) -> InferenceJob:
         membership = self._membership(membership_identifier)
-        job = membership.collaboration.inference_jobs.get(trained_model_inference_job_arn)
-        if job is None or job.membership is not membership:
-            raise ResourceNotFoundException(
-                f"Trained model inference job {trained_model_inference_job_arn} not found in "
-                f"membership {membership_identifier}"
-            )
-        return job
+        return _created_in(
+            membership,
+            membership.collaboration.inference_jobs.get(trained_model_inference_job_arn),
+            f"Trained model inference job {trained_model_inference_job_arn}",
+        )
 
     def list_trained_model_inference_jobs(
         self,
@@ -1086,24 +1073,21 @@ class CleanRoomsMLBackend(ServiceBackend):
     def list_tags_for_resource(self, resource_arn: str) -> dict[str, str]:
         return self._taggable(resource_arn).tags
 
-    def _taggable(self, arn: str) -> Any:
+    def _taggable(self, arn: str) -> ConfiguredModelAlgorithm | Association | TrainedModel | InferenceJob:
         match = _ARN.fullmatch(arn)
         if match is None:
             raise ResourceNotFoundException(f"Resource {arn} not found")
         if match["account"] != self.account_id:
             raise AccessDeniedException(f"Resource {arn} does not belong to account {self.account_id}")
-        resource: Any = None
         if match["region"] == self.region_name:
+            algorithm = self.algorithms.get(arn)
+            if algorithm is not None:
+                return algorithm
             in_membership = _MEMBERSHIP_RESOURCE.fullmatch(match["resource"])
-            if match["resource"].startswith("configured-model-algorithm/"):
-                resource = self.algorithms.get(arn)
-            elif in_membership is not None:
-                membership = self.directory.memberships.get(in_membership["membership"])
-                if membership is not None and membership.account_id == self.account_id:
-                    resource = _resource_in(membership, in_membership["type"], arn)
-        if resource is None:
-            raise ResourceNotFoundException(f"Resource {arn} not found")
-        return resource
+            membership = self.directory.memberships.get(in_membership["membership"]) if in_membership else None
+            if in_membership and membership and membership.account_id == self.account_id:
+                return _taggable_in(membership, in_membership["type"], arn)
+        raise ResourceNotFoundException(f"Resource {arn} not found")
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -1115,10 +1099,7 @@ class CleanRoomsMLBackend(ServiceBackend):
     ) -> TrainedModel:
         """A version of a trained model that ``membership`` created."""
         base = membership.collaboration.trained_models.get(version_key(arn, None))
-        if base is None or base.membership is not membership:
-            raise ResourceNotFoundException(
-                f"Trained model {arn} not found in membership {membership.membership_id}"
-            )
+        _created_in(membership, base, f"Trained model {arn}")
         return membership.collaboration.find_trained_model(arn, version, latest)
 
     def _check_input_channel(self, collaboration: Collaboration, arn: str, field: str) -> None:
@@ -1154,18 +1135,26 @@ class CleanRoomsMLBackend(ServiceBackend):
         return None
 
 
-def _resource_in(membership: Membership, resource_type: str, arn: str) -> Any:
+_Created = TypeVar("_Created", Association, TrainedModel, InferenceJob)
+
+
+def _created_in(membership: Membership, resource: _Created | None, what: str) -> _Created:
+    """``resource``, if ``membership`` created it."""
+    if resource is None or resource.membership is not membership:
+        raise ResourceNotFoundException(f"{what} not found in membership {membership.membership_id}")
+    return resource
+
+
+def _taggable_in(membership: Membership, resource_type: str, arn: str) -> Association | TrainedModel | InferenceJob:
     collaboration = membership.collaboration
-    resource: Any
+    what = f"Resource {arn}"
     if resource_type == "configured-model-algorithm-association":
-        resource = collaboration.associations.get(arn)
-    elif resource_type == "trained-model":
-        resource = collaboration.trained_models.get(version_key(arn, None))
-    elif resource_type == "trained-model-inference-job":
-        resource = collaboration.inference_jobs.get(arn)
-    else:
-        return None
-    return resource if resource is not None and resource.membership is membership else None
+        return _created_in(membership, collaboration.associations.get(arn), what)
+    if resource_type == "trained-model":
+        return _created_in(membership, collaboration.trained_models.get(version_key(arn, None)), what)
+    if resource_type == "trained-model-inference-job":
+        return _created_in(membership, collaboration.inference_jobs.get(arn), what)
+    raise ResourceNotFoundException(f"{what} not found")
 
 
 def _uses_model(arn: str | None, version: str | None) -> Callable[[InferenceJob], bool]:

@@ -101,6 +101,13 @@ class Collab:
         }
         return dict((client or self.a).create_trained_model(**params))
 
+    def train_as_b(self, association: str, name: str = "b-model", **extra: Any) -> dict[str, Any]:
+        """Member B trains in its own membership, on its own data."""
+        channel = {"mlInputChannelArn": input_channel(B, MEMBERSHIP_B), "channelName": "train"}
+        return self.train(
+            association, name=name, client=self.b, membership=MEMBERSHIP_B, dataChannels=[channel], **extra
+        )
+
     def _default_association(self) -> str:
         if self.default_association is None:
             self.default_association = self.association(self.algorithm(name="default"), name="default")

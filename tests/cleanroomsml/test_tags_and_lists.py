@@ -219,13 +219,7 @@ def test_lists_show_only_what_the_caller_may_see(collab: Collab) -> None:
     collab.association(collab.algorithm(name="a-algo"), name="a-assoc")
     b_algorithm = collab.algorithm(collab.b, name="b-algo")
     collab.association(b_algorithm, name="b-assoc", client=collab.b, membership=MEMBERSHIP_B)
-    collab.train(
-        collab.association(b_algorithm, name="b-assoc-2", client=collab.b, membership=MEMBERSHIP_B),
-        name="b-model",
-        client=collab.b,
-        membership=MEMBERSHIP_B,
-        dataChannels=[{"mlInputChannelArn": input_channel(B, MEMBERSHIP_B), "channelName": "train"}],
-    )
+    collab.train_as_b(collab.association(b_algorithm, name="b-assoc-2", client=collab.b, membership=MEMBERSHIP_B))
     a_models = collab.a.list_trained_models(membershipIdentifier=MEMBERSHIP_A)["trainedModels"]
     assert a_models == []
     b_models = collab.b.list_trained_models(membershipIdentifier=MEMBERSHIP_B)["trainedModels"]

@@ -301,13 +301,8 @@ def test_incremental_training_needs_an_active_version_of_own_model(collab: Colla
     # B cannot make a version of A's model.
     b_association = collab.association(name="b-assoc", client=collab.b, membership=MEMBERSHIP_B)
     with pytest.raises(ClientError) as info:
-        collab.train(
-            b_association,
-            name="base",
-            client=collab.b,
-            membership=MEMBERSHIP_B,
-            dataChannels=[{"mlInputChannelArn": input_channel(B, MEMBERSHIP_B), "channelName": "train"}],
-            incrementalTrainingDataChannels=[{"trainedModelArn": arn, "channelName": "m"}],
+        collab.train_as_b(
+            b_association, name="base", incrementalTrainingDataChannels=[{"trainedModelArn": arn, "channelName": "m"}]
         )
     assert error_code(info) == "ResourceNotFoundException"
     # A base that is not ACTIVE.
@@ -385,13 +380,7 @@ def test_a_model_name_is_unique_in_the_collaboration(collab: Collab) -> None:
     collab.train(name="lookalike")
     b_association = collab.association(name="b-assoc", client=collab.b, membership=MEMBERSHIP_B)
     with pytest.raises(ClientError) as info:
-        collab.train(
-            b_association,
-            name="lookalike",
-            client=collab.b,
-            membership=MEMBERSHIP_B,
-            dataChannels=[{"mlInputChannelArn": input_channel(B, MEMBERSHIP_B), "channelName": "train"}],
-        )
+        collab.train_as_b(b_association, name="lookalike")
     assert error_code(info) == "ConflictException"
     # B may train with A's association (and A's data channel), under another name.
     a_association = collab.a.list_configured_model_algorithm_associations(membershipIdentifier=MEMBERSHIP_A)[
