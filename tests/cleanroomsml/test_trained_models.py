@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from freezegun import freeze_time
 
 from tests.cleanroomsml.conftest import (
     COLLABORATION,
@@ -25,6 +27,7 @@ from tests.cleanroomsml.conftest import (
     error_code,
     input_channel,
 )
+from tests.modes import Aws
 
 MODEL_ARN = re.compile(
     rf"^arn:aws:cleanrooms-ml:us-east-1:{A}:membership/{MEMBERSHIP_A}/trained-model/[a-z0-9]{{12}}$"
@@ -402,3 +405,27 @@ def test_unknown_trained_model_and_version(collab: Collab) -> None:
         get(collab, "arn:aws:cleanrooms-ml:us-east-1:111111111111:membership/x/trained-model/y")
     assert error_code(info) == "ValidationException"
     assert "trainedModelArn" in info.value.response["Error"]["Message"]
+
+
+def test_time_progression_moves_with_the_clock(decorator_aws: Aws) -> None:
+    decorator_aws.control.declare_collaboration(COLLABORATION, {A: MEMBERSHIP_A, B: MEMBERSHIP_B})
+    collab = Collab(
+        decorator_aws,
+        a=decorator_aws.client_for_account("cleanroomsml", A),
+        b=decorator_aws.client_for_account("cleanroomsml", B),
+        outsider=None,
+    )
+    association = collab.association()
+    decorator_aws.control.set_progression(TRAINED_MODEL, "time", seconds=600)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    with freeze_time(start) as clock:
+        arn = collab.train(association)["trainedModelArn"]
+        assert get(collab, arn)["status"] == "CREATE_PENDING"
+        clock.tick(timedelta(seconds=601))
+        assert get(collab, arn)["status"] == "CREATE_IN_PROGRESS"
+        clock.tick(timedelta(seconds=1200))
+        model = get(collab, arn)
+    assert model["status"] == "ACTIVE"
+    assert model["createTime"] == start
+    # It became ACTIVE when its time was up, not when it was next looked at.
+    assert model["updateTime"] == start + timedelta(seconds=1200)
