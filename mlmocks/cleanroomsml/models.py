@@ -888,7 +888,7 @@ class CleanRoomsMLBackend(ServiceBackend):
                 raise ConflictException(
                     f"Trained model {model.name} is in use by {job.name}, which is {job.status}"
                 )
-        model.walk(DELETING_OUTPUT)
+        model.walk_on(DELETING_OUTPUT)
 
     def get_collaboration_trained_model(
         self, collaboration_identifier: str, trained_model_arn: str, version_identifier: str | None = None

@@ -144,12 +144,12 @@ class Job:
 
     def begin_stopping(self) -> None:
         """Walk the stopping statuses from here (the service checks it may stop)."""
-        self.walk(self.LIFECYCLE.stopping)
+        self.walk_on(self.LIFECYCLE.stopping)
 
-    def walk(self, statuses: Sequence[str]) -> None:
-        """Walk ``statuses`` from here, entering the first now: another way out of the
-        current status than the lifecycle's own (stopping, deleting). The last status
-        should be one of the lifecycle's terminal ones. The service checks it may."""
+    def walk_on(self, statuses: Sequence[str]) -> None:
+        """Enter the first of ``statuses`` now and walk the rest from there, in place of
+        what was left of the path (a stop, an update of a finished resource). The service
+        checks the job may."""
         self._path = self._path[: self._position + 1] + list(statuses)
         self._enter(self._position + 1, now())
 
