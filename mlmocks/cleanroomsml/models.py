@@ -181,8 +181,12 @@ class CollaborationDirectory(BaseBackend):
         return collaboration
 
 
+# botocore lists no regions for cleanrooms-ml: answer in every region EC2 has (a region
+# without a backend could only be answered with an internal error).
+REGIONS_OF = "ec2"
+
 # Not an account's state: one directory per region, under moto's default account.
-collaboration_directories = BackendDict(CollaborationDirectory, "cleanrooms")
+collaboration_directories = BackendDict(CollaborationDirectory, REGIONS_OF)
 
 
 def declare_collaboration(
@@ -1220,4 +1224,4 @@ def _page(
     )
 
 
-cleanroomsml_backends = BackendDict(CleanRoomsMLBackend, "cleanrooms")
+cleanroomsml_backends = BackendDict(CleanRoomsMLBackend, REGIONS_OF)

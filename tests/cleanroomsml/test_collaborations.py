@@ -209,3 +209,11 @@ def test_accounts_outside_every_collaboration_still_have_their_algorithms(collab
     listed = collab.outsider.list_configured_model_algorithms()["configuredModelAlgorithms"]
     assert [a["configuredModelAlgorithmArn"] for a in listed] == [arn]
     assert collab.a.list_configured_model_algorithms()["configuredModelAlgorithms"] == []
+
+
+@pytest.mark.parametrize("region", ["ca-central-1", "sa-east-1", "us-gov-west-1"])
+def test_every_region_answers(aws: Aws, region: str) -> None:
+    aws.control.declare_collaboration(COLLABORATION, {A: MEMBERSHIP_A}, region=region)
+    client = aws.client_for_account("cleanroomsml", A, region=region)
+    assert client.list_trained_models(membershipIdentifier=MEMBERSHIP_A)["trainedModels"] == []
+    assert client.list_configured_model_algorithms()["configuredModelAlgorithms"] == []
