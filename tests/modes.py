@@ -39,7 +39,7 @@ class Aws:
             kwargs.setdefault("aws_secret_access_key", "secret")
         return boto3.client(service, region_name=region, config=config, **kwargs)
 
-    def client_for_account(self, service: str, account: str, region: str = REGION) -> Any:
+    def client_for_account(self, service: str, account: str, region: str = REGION, validate: bool = True) -> Any:
         """A client whose credentials belong to ``account`` (moto's assume-role mapping)."""
         sts = self.client("sts", region=region)
         creds = sts.assume_role(
@@ -48,6 +48,7 @@ class Aws:
         return self.client(
             service,
             region=region,
+            validate=validate,
             aws_access_key_id=creds["AccessKeyId"],
             aws_secret_access_key=creds["SecretAccessKey"],
             aws_session_token=creds["SessionToken"],

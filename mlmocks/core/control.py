@@ -6,14 +6,19 @@
 (the state-manager model name, e.g. ``bedrock::model-import-job``) and by any
 identifier the service gives them (name, id or ARN).
 
+A service may add methods of its own (``ServiceSpec.control_methods``) for state a test
+author sets up outside the service's API; both controls offer them under their names,
+with the same arguments.
+
 Failure rules live in a moto ``BackendDict``, so moto's reset (the decorator's start and
 end, ``/moto-api/reset``) clears them with everything else.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -74,8 +79,19 @@ def _find_jobs(kind: str, job: str) -> list[tuple[Any, Job]]:
     return found
 
 
+def _service_method(name: str) -> Callable[..., Any]:
+    method = None if name.startswith("_") else registry.control_method(name)
+    if method is None:
+        raise AttributeError(f"the job control has no method {name!r}")
+    return method
+
+
 class JobControl:
     """Steer mlmocks' jobs from a test, in this process."""
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        # The methods services contribute (see ServiceSpec.control_methods).
+        return _service_method(name)
 
     def kinds(self) -> list[str]:
         """Every job kind, as documented in the README."""
@@ -165,18 +181,24 @@ def handle_control_request(path: str, body: bytes) -> tuple[int, dict[str, str],
     """Answer ``POST /mlmocks-api/<method>`` with a JSON body of the method's arguments."""
     headers = {"Content-Type": "application/json"}
     method = path[len(CONTROL_PATH):].strip("/")
-    if method not in _REMOTE_METHODS:
+    service_method = None if method in _REMOTE_METHODS or method.startswith("_") else registry.control_method(method)
+    if method not in _REMOTE_METHODS and service_method is None:
+        methods = [*_REMOTE_METHODS, *registry.control_methods()]
         return 404, headers, json.dumps(
-            {"message": f"unknown control method {method!r}; methods: {', '.join(_REMOTE_METHODS)}"}
+            {"message": f"unknown control method {method!r}; methods: {', '.join(methods)}"}
         )
     try:
         arguments = json.loads(body or b"{}")
         if not isinstance(arguments, dict):
             raise ValueError("the body must be a JSON object")
-        unknown = set(arguments) - set(_REMOTE_METHODS[method])
-        if unknown:
-            raise ValueError(f"unknown arguments: {', '.join(sorted(unknown))}")
-        result = getattr(JobControl(), method)(**arguments)
+        if service_method is not None:
+            inspect.signature(service_method).bind(**arguments)
+            result = service_method(**arguments)
+        else:
+            unknown = set(arguments) - set(_REMOTE_METHODS[method])
+            if unknown:
+                raise ValueError(f"unknown arguments: {', '.join(sorted(unknown))}")
+            result = getattr(JobControl(), method)(**arguments)
     except (ControlError, ValueError, TypeError) as error:
         return 400, headers, json.dumps({"message": str(error)})
     return 200, headers, json.dumps({"result": result})
@@ -187,6 +209,16 @@ class RemoteJobControl:
 
     def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint.rstrip("/")
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        # A service's own methods, with the arguments they take in-process.
+        signature = inspect.signature(_service_method(name))
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._call(name, **signature.bind(*args, **kwargs).arguments)
+
+        call.__name__ = name
+        return call
 
     def _call(self, method: str, **arguments: Any) -> Any:
         import urllib.request

@@ -128,7 +128,10 @@ class Job:
         if lifecycle.failed is None:
             raise JobStateError(f"{lifecycle.kind} jobs have no failure status")
         current = self._path[self._position]
-        if current in lifecycle.terminal or current in lifecycle.stopping:
+        # Only a job still on its way to success can fail (not one stopping or deleting).
+        if self._path[: self._position + 1] != list(lifecycle.happy_path[: self._position + 1]) or (
+            current in lifecycle.terminal
+        ):
             raise JobStateError(f"the job is already {current}")
         happy = lifecycle.happy_path
         # Fail from the last in-progress status of the happy path.

@@ -41,6 +41,10 @@ class ServiceSpec:
     moto_service: str | None = None
     #: Name of the BackendDict in the service's ``models`` module.
     backends_name: str = field(default="")
+    #: Functions of the service's ``models`` module that the job control offers as
+    #: methods of its own, in-process and over HTTP (keyword arguments and results in
+    #: JSON types), for state a test author sets up outside the service's API.
+    control_methods: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -85,6 +89,20 @@ def spec_for_kind(kind: str) -> ServiceSpec | None:
 
 def job_kinds() -> list[str]:
     return [kind for spec in specs().values() for kind in spec.job_kinds]
+
+
+def control_method(name: str) -> Callable[..., Any] | None:
+    """The control method ``name`` that a service contributes, if any."""
+    for spec in specs().values():
+        if name in spec.control_methods:
+            models = importlib.import_module(f"{spec.package}.models")
+            method: Callable[..., Any] = getattr(models, name)
+            return method
+    return None
+
+
+def control_methods() -> list[str]:
+    return [name for spec in specs().values() for name in spec.control_methods]
 
 
 def implemented_operations() -> dict[str, frozenset[str]]:
