@@ -53,7 +53,10 @@ class Dataset(Job):
     def __init__(self, project: Project, dataset_type: str, entries: list[str], problem: str | None) -> None:
         self.project_name = project.project_name
         self.dataset_type = dataset_type
-        self.entries: dict[str, str] = {_entry_key(line): line for line in entries}
+        #: Manifest lines by source-ref, kept for paging in source-ref order.
+        self.entries: Store[str] = Store()
+        for line in entries:
+            self.entries.add(_entry_key(line), line)
         self.updated: str | None = None
         super().__init__()
         if problem is not None:
@@ -85,7 +88,7 @@ class Dataset(Job):
 
     @property
     def image_stats(self) -> dict[str, int]:
-        labeled = [e for e in map(json.loads, self.entries.values()) if _label(e) is not None]
+        labeled = [e for e in map(json.loads, self.entries) if _label(e) is not None]
         anomalies = sum(1 for e in labeled if _label(e) == "anomaly")
         return {
             "Total": len(self.entries),
@@ -369,7 +372,7 @@ class LookoutVisionBackend(ServiceBackend):
         except (ValueError, UnicodeDecodeError) as bad:
             raise ValidationException(f"Changes is not a valid manifest: {bad}") from None
         for line in lines:
-            dataset.entries[_entry_key(line)] = line
+            dataset.entries.add(_entry_key(line), line)
         dataset.updated = "UPDATE_COMPLETE"
         dataset.last_modified_time = now()
         return dataset
@@ -387,9 +390,6 @@ class LookoutVisionBackend(ServiceBackend):
         source_ref_contains: str | None = None,
     ) -> Page[str]:
         dataset = self.dataset(project_name, dataset_type)
-        store: Store[str] = Store()
-        for key, line in dataset.entries.items():
-            store.add(key, line)
 
         def wanted(line: str) -> bool:
             entry = json.loads(line)
@@ -404,10 +404,9 @@ class LookoutVisionBackend(ServiceBackend):
             )
 
         return paginate(
-            store,
+            dataset.entries,
             sort_name="SourceRef",
             sort_key=_entry_key,
-            stable=False,
             where=wanted,
             max_results=max_results or DEFAULT_MAX_RESULTS,
             next_token=next_token,
