@@ -166,7 +166,7 @@ def render(results: dict[str, Any]) -> str:
         out.append(f"\nTargets: {passed}/{len(found)} pass")
         rows = [
             ["pass" if t["pass"] else "MISS", t["target"],
-             f"{t['value']:.2f}" if isinstance(t["value"], float) else str(t["value"]), t["limit"]]
+             f"{t['value']:.3g}" if isinstance(t["value"], float) else str(t["value"]), t["limit"]]
             for t in found
         ]
         out.append(_table(["", "target", "value", "limit"], rows))
