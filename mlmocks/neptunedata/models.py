@@ -8,6 +8,7 @@ the job, with their ARNs and output locations once they exist.
 from __future__ import annotations
 
 import uuid
+from itertools import islice
 from typing import Any, ClassVar
 
 from moto.core.base_backend import BackendDict
@@ -254,7 +255,7 @@ class NeptuneDataBackend(ServiceBackend):
         """Ids of the cluster's jobs of ``kind``, most recent first."""
         store = cluster.stores()[kind]
         _, items = store.sorted_view("CreationTime", lambda job: job.creation_time)
-        return [job.id for job in reversed(items)][: max_items or DEFAULT_MAX_ITEMS]
+        return [job.id for job in islice(reversed(items), max_items or DEFAULT_MAX_ITEMS)]
 
     # -- stopping ------------------------------------------------------------------------------
 
