@@ -104,23 +104,24 @@ class Pair:
         answer = _bound(self.client, self.ours)()
         answer.pop("ResponseMetadata", None)
         status, headers, body = clock.last_response
-        stubbed = self.bench.client()
-        stubber = Stubber(stubbed)
-        stubber.activate()
+        with moto_alone():
+            moto_answer = _bound(self.moto_client, self.theirs)()
+        moto_answer.pop("ResponseMetadata", None)
+        floor, add_floor_answer = _stubbed(self.bench.client(), self.ours[0], answer)
+        moto_floor, add_moto_floor_answer = _stubbed(self.baseline.client(), self.theirs[0], moto_answer)
         subjects = {
             "mlmocks": Subject(_bound(self.client, self.ours), clock=clock),
             "moto": Subject(_bound(self.moto_client, self.theirs), context=moto_alone, clock=clock),
-            "floor": Subject(
-                _bound(stubbed, self.ours), before=lambda: stubber.add_response(self.ours[0], answer)
-            ),
+            "floor": Subject(_bound(floor, self.ours), before=add_floor_answer),
             "wire_floor": Subject(_bound(_canned(self.bench, status, headers, body), self.ours)),
+            # moto's own call, by the same measure: its floor is its response, stubbed.
+            "moto_floor": Subject(_bound(moto_floor, self.theirs), before=add_moto_floor_answer),
         }
         shared_host = self.baseline.service == self.bench.service
         if shared_host:
             # moto's call with mlmocks loaded: what the hand-off on a shared host costs.
             subjects["moto_with_mlmocks"] = Subject(_bound(self.moto_client, self.theirs))
         stats = interleaved(subjects, rounds, warmup)
-        stubber.deactivate()
         ours, theirs = stats["mlmocks"], stats["moto"]
         row: dict[str, Any] = {
             "service": self.bench.service,
@@ -131,11 +132,27 @@ class Pair:
             "ratio_moto": ratio(ours["median_ms"], theirs["median_ms"]),
             "ratio_floor": ratio(ours["median_ms"], stats["floor"]["median_ms"]),
             "ratio_wire_floor": ratio(ours["median_ms"], stats["wire_floor"]["median_ms"]),
+            "moto_ratio_floor": ratio(theirs["median_ms"], stats["moto_floor"]["median_ms"]),
             "ratio_inside_mock": ratio(ours["inside_mock_ms"], theirs["inside_mock_ms"]),
         }
         if shared_host:
             row["handoff_ratio"] = ratio(stats["moto_with_mlmocks"]["median_ms"], theirs["median_ms"])
         return row
+
+
+class _UncheckedStubber(Stubber):
+    """botocore's Stubber, taking a response its output shape would refuse (moto's
+    GetModelCustomizationJob leaves out the required validationDataConfig)."""
+
+    def _validate_operation_response(self, operation_name: str, service_response: Any) -> None:
+        pass
+
+
+def _stubbed(client: Any, method: str, answer: dict[str, Any]) -> tuple[Any, Callable[[], None]]:
+    """``client`` answered by botocore's Stubber, and what queues ``answer`` for one call."""
+    stubber = _UncheckedStubber(client)
+    stubber.activate()
+    return client, lambda: stubber.add_response(method, answer)
 
 
 def _canned(bench: ServiceBench, status: int, headers: dict[str, str], body: str | bytes) -> Any:
