@@ -7,9 +7,9 @@ object's class) before looking them up. Those names depend only on the object's 
 the member and its shape, so here they are worked out once and remembered, and the
 serializer skips the context (whose key path only response transformers read; mlmocks
 has none). Structures below the top level (the items of a list) are walked in one loop.
-The output is moto's, byte for byte (``tests/core/test_serialization.py`` checks it
-against moto's own serializer); a list of N items costs N lookups instead of N rounds
-of alias resolution.
+The output is moto's, byte for byte: the test suite writes every response it provokes
+with moto's own serializer too and compares (``tests/serialization_check.py``). A list
+of N items costs N lookups instead of N rounds of alias resolution.
 """
 
 from __future__ import annotations
