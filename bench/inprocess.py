@@ -80,8 +80,8 @@ def latency(services: tuple[ServiceBench, ...], stored: int, rounds: int, warmup
                 with moto_alone():
                     baseline.seed(moto_clients[protocol], stored)
             for role, ours, theirs in (
-                ("describe", bench.describe, baseline.describe),
-                ("list", bench.list, baseline.list),
+                ("describe", bench.describe_call(client), baseline.describe),
+                ("list", bench.list_call(client), baseline.list),
             ):
                 pair = Pair(bench, baseline, client, moto_clients[protocol], ours, theirs)
                 rows.append({"call": role, **pair.measure(clock, rounds, warmup)})

@@ -43,9 +43,10 @@ class ServiceBench:
     job: str
     #: Creates job number ``i`` (names must be unique per ``i``).
     create: Callable[[Any, int], None]
-    #: The representative describe/get call (of job 0) and list call.
-    describe: Call
-    list: Call
+    #: The representative describe/get call (of job 0) and list call; either fixed, or
+    #: worked out from the client once the jobs exist (for an id the service made up).
+    describe: Call | Callable[[Any], Call]
+    list: Call | Callable[[Any], Call]
     #: Lists to page through at N jobs: a plain one, and a filtered and sorted one.
     listings: tuple[Listing, ...]
     #: What must exist before jobs can be created (a project, a trained model, ...).
@@ -63,6 +64,12 @@ class ServiceBench:
     def seed(self, client: Any, n: int, start: int = 0) -> None:
         for i in range(start, start + n):
             self.create(client, i)
+
+    def describe_call(self, client: Any) -> Call:
+        return self.describe(client) if callable(self.describe) else self.describe
+
+    def list_call(self, client: Any) -> Call:
+        return self.list(client) if callable(self.list) else self.list
 
 
 def half(i: int) -> str:

@@ -109,9 +109,10 @@ def server(bench: ServiceBench, clients: int, seconds: float, rounds: int, warmu
         ours_client = _client(bench.service, ours)
         bench.prepare(ours_client)
         bench.seed(ours_client, 10)
+        describe = bench.describe_call(ours_client)
         baseline.seed(_client(baseline.service, theirs), 10)
         subjects = {
-            "mlmocks": (bench.service, ours, *bench.describe),
+            "mlmocks": (bench.service, ours, *describe),
             "moto": (baseline.service, theirs, *baseline.describe),
         }
         rates: dict[str, list[float]] = {name: [] for name in subjects}
@@ -130,7 +131,7 @@ def server(bench: ServiceBench, clients: int, seconds: float, rounds: int, warmu
     rps = {name: statistics.median(values) for name, values in rates.items()}
     return {
         "service": bench.service,
-        "operation": _operation_name(bench.service, bench.describe[0]),
+        "operation": _operation_name(bench.service, describe[0]),
         "moto_operation": f"{baseline.service} {_operation_name(baseline.service, baseline.describe[0])}",
         "clients": clients,
         "seconds": seconds,

@@ -31,12 +31,13 @@ def test_describes_lists_and_errors_match_moto(mocked: None, bench: Any) -> None
     client = bench.client()
     bench.prepare(client)
     bench.seed(client, 3)
-    assert call(client, *bench.describe)
-    listed = call(client, *bench.list)
+    describe = bench.describe_call(client)
+    assert call(client, *describe)
+    listed = call(client, *bench.list_call(client))
     assert any(isinstance(value, list) and value for value in listed.values())
-    missing = {key: "no-such-job" for key in bench.describe[1] if key != "ProjectName"}
+    missing = {key: "no-such-job" for key in describe[1] if key != "ProjectName"}
     with pytest.raises(client.exceptions.ClientError) as info:
-        call(client, bench.describe[0], {**bench.describe[1], **missing})
+        call(client, describe[0], {**describe[1], **missing})
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] in (400, 404)
 
 
@@ -51,4 +52,4 @@ def test_a_difference_is_caught(mocked: None, monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(serialization._PICKER, "pick", wrong_pick)
     with pytest.raises(SerializerMismatch, match="GetModelImportJob"):
-        call(client, *bench.describe)
+        call(client, *bench.describe_call(client))
