@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 from botocore.handlers import BUILTIN_HANDLERS
 
-from tests import conformance
+from tests import conformance, serialization_check
 from tests.modes import aws, decorator_aws  # noqa: F401  (fixtures for every test folder)
+
+# Every response is also written by moto's own serializer and must come out the same.
+serialization_check.install()
 
 # -- conformance -------------------------------------------------------------------------
 # Every client created from here on checks each raw response of an mlmocks operation

@@ -253,8 +253,11 @@ class BedrockBackend(ServiceBackend):
 
     def _model_name_taken(self, name: str) -> bool:
         self.settle_jobs()
+        # Only an import still running claims its model's name (a failed one creates none):
+        # once settled, those are the unfinished jobs, not every job ever created.
         return name in self._model_arn_by_name or any(
-            job.imported_model_name == name and not job.is_finished for job in self.import_jobs
+            isinstance(job, ModelImportJob) and job.imported_model_name == name
+            for job in self.unfinished_jobs()
         )
 
     def _kms_key_arn(self, key_id: str | None) -> str | None:

@@ -43,6 +43,10 @@ class ServiceBackend(BaseBackend):
         lazily, and a job nobody described may well have finished by now."""
         self._unfinished_jobs = [job for job in self._unfinished_jobs if not job.is_finished]
 
+    def unfinished_jobs(self) -> list[Job]:
+        """The jobs not finished when last settled."""
+        return self._unfinished_jobs
+
     def arn(self, resource: str) -> str:
         return f"arn:{self.partition}:{self.ARN_SERVICE}:{self.region_name}:{self.account_id}:{resource}"
 

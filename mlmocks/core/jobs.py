@@ -20,6 +20,7 @@ it on by hand: see ``mlmocks.core.control``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -31,6 +32,23 @@ from moto.moto_api import state_manager
 def now() -> datetime:
     """The current time, timezone-aware UTC (freezegun moves it)."""
     return datetime.now(timezone.utc)
+
+
+_changes = itertools.count(1)
+_last_change = 0
+
+
+def status_changes() -> int:
+    """A number that changes whenever any job is created or enters a status, so that a
+    list sorted by status can tell whether its order may have changed."""
+    return _last_change
+
+
+def _status_changed() -> None:
+    global _last_change
+    # Each change takes a number never used before, so a reader that saw one number
+    # sees a different one after any later change, whatever the threads' order.
+    _last_change = next(_changes)
 
 
 @dataclass(frozen=True)
@@ -84,6 +102,8 @@ class Job:
         message = failure_for_new_job(lifecycle.kind, self.identifiers())
         if message is not None:
             self.destine_to_fail(message)
+        # A new job may change what another shows (a model's hosting, say).
+        _status_changed()
 
     # -- what services define -------------------------------------------------------------
 
@@ -183,6 +203,7 @@ class Job:
         if status in self.LIFECYCLE.terminal:
             self.end_time = at
         self.on_enter(status, at)
+        _status_changed()
 
     def describe(self) -> Any:
         """Called by a service's describe/get: counts a look, then moves the status on."""

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from .jobs import Job, status_changes
+
 T = TypeVar("T")
 
 SortKey = Callable[[Any], Any]
@@ -40,7 +42,7 @@ class Store(Generic[T]):
         self._seq: dict[str, int] = {}
         self._next_seq = 0
         self._version = 0
-        self._views: dict[str, tuple[int, list[tuple[Any, int]], list[T]]] = {}
+        self._views: dict[str, tuple[Any, list[tuple[Any, int]], list[T]]] = {}
 
     def __contains__(self, key: str) -> bool:
         return key in self._items
@@ -72,20 +74,33 @@ class Store(Generic[T]):
     ) -> tuple[list[tuple[Any, int]], list[T]]:
         """Items sorted ascending by (key, insertion order), with their sort keys.
 
-        ``stable`` keys (names, creation times) are cached until the store changes;
-        keys that move on their own (a job's status) are computed on every call."""
+        ``stable`` keys (names, creation times) are cached until the store changes. Keys
+        that move on their own (a job's status) are cached only once every item is a
+        finished job, and only until the store changes or any job is created or enters
+        a status; until then they are computed on every call. (Computing them moves
+        the jobs on, so under moto's default progression the second call caches.)"""
         cached = self._views.get(name)
-        if stable and cached is not None and cached[0] == self._version:
+        if stable:
+            if cached is not None and cached[0] == self._version:
+                return cached[1], cached[2]
+            keys, items = self._sort(key)
+            self._views[name] = (self._version, keys, items)
+            return keys, items
+        version = (self._version, status_changes())
+        if cached is not None and cached[0] == version:
             return cached[1], cached[2]
+        keys, items = self._sort(key)
+        settled = all(isinstance(item, Job) and item.is_finished for item in items)
+        if settled and version == (self._version, status_changes()):
+            self._views[name] = (version, keys, items)
+        return keys, items
+
+    def _sort(self, key: SortKey) -> tuple[list[tuple[Any, int]], list[T]]:
         decorated = sorted(
             ((sortable(key(item)), self._seq[ident]), item)
             for ident, item in self._items.items()
         )
-        keys = [k for k, _ in decorated]
-        items = [item for _, item in decorated]
-        if stable:
-            self._views[name] = (self._version, keys, items)
-        return keys, items
+        return [k for k, _ in decorated], [item for _, item in decorated]
 
 
 @dataclass(frozen=True)

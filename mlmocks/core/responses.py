@@ -26,11 +26,11 @@ from moto.core.model import OperationModel
 from moto.core.request import Request
 from moto.core.responses import BaseResponse
 from moto.core.routing import ProtocolRouter, get_router_class
-from moto.core.serialize import XFormedAttributePicker, get_serializer_class
 from werkzeug.exceptions import HTTPException, NotFound
 
 from .errors import InvalidInput, ServiceError
 from .listing import InvalidToken
+from .serialization import serializer_class
 from .spec import service_model
 from .validation import parse_request
 
@@ -258,10 +258,7 @@ class ServiceResponse(BaseResponse):
         if operation is None:
             operation = OperationModel({}, service_model(self.SERVICE))
         model = operation.service_model
-        serializer_class = get_serializer_class(model.service_name, model.protocol)
-        serializer = serializer_class(
-            operation_model=operation, value_picker=XFormedAttributePicker()
-        )
+        serializer = serializer_class(model.service_name, model.protocol)(operation_model=operation)
         serialized = serializer.serialize(result)
         headers = dict(serialized["headers"])
         headers["x-amzn-RequestId"] = self.request_id

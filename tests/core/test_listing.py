@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from freezegun import freeze_time
+from moto.moto_api import state_manager
 
+from mlmocks.core.jobs import Job, Lifecycle
 from mlmocks.core.listing import InvalidToken, Store, paginate
 
 
@@ -96,3 +100,80 @@ def test_tokens_use_the_standard_base64_alphabet() -> None:
     token = paginate(store, sort_name="name", sort_key=lambda i: i.name, max_results=1).next_token
     assert token is not None and re.fullmatch(r"[a-zA-Z0-9/+=]+", token)
     assert walk(store, max_results=1) == [["a>?~"], ["b>?~"], ["c"]]
+
+
+# -- views sorted by a key that moves (a job's status) ------------------------------------------
+
+
+THING = Lifecycle(kind="mlmocks-test::thing", happy_path=("NEW", "BUSY", "DONE"))
+
+
+class Thing(Job):
+    LIFECYCLE = THING
+
+    def __init__(self, name: str, partner: Job | None = None) -> None:
+        self.name = name
+        self.partner = partner
+        super().__init__()
+
+    @property
+    def shown(self) -> str:
+        """The status a list shows: the partner's, once there is one (as a Lookout for
+        Vision model shows its hosting's)."""
+        return self.partner.status if self.partner is not None else self.status
+
+
+@pytest.fixture
+def manual_things() -> Iterator[None]:
+    state_manager.set_transition(THING.kind, {"progression": "manual", "times": 1000})
+    yield
+    state_manager.unset_transition(THING.kind)
+
+
+def by_status(store: Store[Thing], key: Callable[[Thing], str] = lambda t: t.status) -> list[str]:
+    page = paginate(store, sort_name="status", sort_key=key, stable=False, max_results=100)
+    return [thing.name for thing in page.items]
+
+
+def test_status_order_follows_jobs_that_move(manual_things: None) -> None:
+    store: Store[Thing] = Store()
+    for name in ("a", "b", "c"):
+        store.add(name, Thing(name))
+    assert by_status(store) == ["a", "b", "c"]  # all NEW
+    store.get("c").step()  # type: ignore[union-attr]
+    assert by_status(store) == ["c", "a", "b"]  # BUSY < NEW
+    store.get("b").step()  # type: ignore[union-attr]
+    store.get("b").step()  # type: ignore[union-attr]
+    assert by_status(store) == ["c", "b", "a"]  # BUSY < DONE < NEW
+
+
+def test_status_order_of_finished_jobs_notices_new_jobs_and_their_effects() -> None:
+    store: Store[Thing] = Store()
+    for name in ("a", "b"):
+        store.add(name, Thing(name))
+    assert by_status(store, key=lambda t: t.shown) == ["a", "b"]  # all DONE at once
+    assert by_status(store, key=lambda t: t.shown) == ["a", "b"]  # (now from the cache)
+    state_manager.set_transition(THING.kind, {"progression": "manual", "times": 1000})
+    try:
+        store.get("a").partner = Thing("partner-of-a")  # type: ignore[union-attr]
+        assert by_status(store, key=lambda t: t.shown) == ["b", "a"]  # DONE < NEW
+    finally:
+        state_manager.unset_transition(THING.kind)
+
+
+def test_status_order_moves_with_time() -> None:
+    state_manager.set_transition(THING.kind, {"progression": "time", "seconds": 10})
+    try:
+        with freeze_time("2026-01-01 00:00:00") as clock:
+            store: Store[Thing] = Store()
+            store.add("early", Thing("early"))
+            clock.tick(10)
+            store.add("late", Thing("late"))
+            assert by_status(store) == ["early", "late"]  # BUSY < NEW
+            assert by_status(store) == ["early", "late"]  # nothing moved since
+            clock.tick(10)
+            assert by_status(store) == ["late", "early"]  # BUSY < DONE
+            clock.tick(10)
+            assert by_status(store) == ["early", "late"]  # both DONE: insertion order
+    finally:
+        state_manager.unset_transition(THING.kind)

@@ -1,0 +1,232 @@
+"""The sections that need other processes: server throughput and start-up."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .services import MOTO_BASELINES, REGION, ServiceBench
+from .timing import ratio
+
+# -- 4. server throughput -----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _servers(*commands: list[str]) -> Iterator[list[str]]:
+    """Servers started with ``command + [port]`` on free local ports (all at once, so
+    they boot side by side); yields their URLs once every one answers."""
+    started = []
+    try:
+        for command in commands:
+            port = _free_port()
+            process = subprocess.Popen([*command, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            started.append((command, process, f"http://127.0.0.1:{port}"))
+        deadline = time.monotonic() + 60
+        for command, process, endpoint in started:
+            while True:
+                try:
+                    reset = urllib.request.Request(f"{endpoint}/moto-api/reset", data=b"")
+                    urllib.request.urlopen(reset, timeout=5).read()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"{' '.join(command)} did not start") from None
+                    time.sleep(0.1)
+        yield [endpoint for _, _, endpoint in started]
+    finally:
+        for _, process, _ in started:
+            process.terminate()
+        for _, process, _ in started:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _client(service: str, endpoint: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service,
+        region_name=REGION,
+        endpoint_url=endpoint,
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+_worker_clients: dict[tuple[str, str], Any] = {}
+
+
+def _worker(service: str, endpoint: str, method: str, params: dict[str, Any], start_at: float,
+            seconds: float) -> float:
+    """One client process: calls as fast as it can from ``start_at`` for ``seconds``.
+    Returns its rate (calls per second over the time it actually ran)."""
+    key = (service, endpoint)
+    if key not in _worker_clients:
+        _worker_clients[key] = _client(service, endpoint)
+        for _ in range(5):
+            getattr(_worker_clients[key], method)(**params)
+    call = getattr(_worker_clients[key], method)
+    while time.time() < start_at:
+        time.sleep(0.001)
+    began = time.time()
+    end = start_at + seconds
+    count = 0
+    while time.time() < end:
+        call(**params)
+        count += 1
+    return count / max(time.time() - began, 1e-9)
+
+
+def server(bench: ServiceBench, clients: int, seconds: float, rounds: int, warmup: float) -> dict[str, Any]:
+    """Requests per second from ``clients`` concurrent client processes: the service's
+    describe/get on ``mlmocks-server``, and moto's own call of the same protocol on moto's
+    server, in alternating slices of ``seconds`` (after a slice each to warm up)."""
+    baseline = MOTO_BASELINES[_client(bench.service, "http://127.0.0.1:1").meta.service_model.protocol]
+    ours_cmd = [sys.executable, "-m", "mlmocks", "--port"]
+    moto_cmd = [sys.executable, "-m", "moto.server", "--port"]
+    with _servers(ours_cmd, moto_cmd) as (ours, theirs):
+        ours_client = _client(bench.service, ours)
+        bench.prepare(ours_client)
+        bench.seed(ours_client, 10)
+        describe = bench.describe_call(ours_client)
+        baseline.seed(_client(baseline.service, theirs), 10)
+        subjects = {
+            "mlmocks": (bench.service, ours, *describe),
+            "moto": (baseline.service, theirs, *baseline.describe),
+        }
+        rates: dict[str, list[float]] = {name: [] for name in subjects}
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(clients) as pool:
+            for index in range(rounds + 1):
+                order = list(subjects) if index % 2 == 0 else list(reversed(subjects))
+                for name in order:
+                    # Every worker starts at the same moment, well after the slowest
+                    # one has its client ready.
+                    start_at = time.time() + (warmup if index == 0 else 0.3)
+                    args = [(*subjects[name], start_at, seconds)] * clients
+                    total = sum(pool.starmap(_worker, args, chunksize=1))
+                    if index > 0:  # the first round warms up clients and servers
+                        rates[name].append(total)
+    rps = {name: statistics.median(values) for name, values in rates.items()}
+    return {
+        "service": bench.service,
+        "operation": _operation_name(bench.service, describe[0]),
+        "moto_operation": f"{baseline.service} {_operation_name(baseline.service, baseline.describe[0])}",
+        "clients": clients,
+        "seconds": seconds,
+        "rounds": rounds,
+        "mlmocks_rps": rps["mlmocks"],
+        "moto_rps": rps["moto"],
+        "ratio": ratio(rps["mlmocks"], rps["moto"]),
+    }
+
+
+def _operation_name(service: str, method: str) -> str:
+    return str(_client(service, "http://127.0.0.1:1").meta.method_to_api_mapping[method])
+
+
+# -- 5. start-up --------------------------------------------------------------------------------
+
+_IMPORT = """
+import json, sys, time
+start = time.perf_counter()
+{statement}
+seconds = time.perf_counter() - start
+loaded = sorted(m for m in sys.modules if m.startswith("mlmocks.") and m.rsplit(".", 1)[-1] in ("models", "responses"))
+print(json.dumps({{"seconds": seconds, "service_modules_loaded": loaded}}))
+"""
+
+_EMPTY_TEST = """
+import json, statistics, time
+start = time.perf_counter()
+{statement}
+
+@mock
+def test_nothing():
+    pass
+
+imported = time.perf_counter()
+test_nothing()
+first = time.perf_counter()
+laps = []
+for _ in range({repeats}):
+    lap = time.perf_counter()
+    test_nothing()
+    laps.append(time.perf_counter() - lap)
+print(json.dumps({{"import": imported - start, "first": first - imported, "each": statistics.median(laps)}}))
+"""
+
+IMPORTS = {
+    "moto": "import moto",
+    "mlmocks": "import mlmocks",
+    "mlmocks_api": "from mlmocks import mock_mljobs",
+}
+DECORATORS = {
+    "moto": "from moto import mock_aws as mock",
+    "mlmocks": "from mlmocks import mock_mljobs as mock",
+}
+
+
+def _child(code: str) -> dict[str, Any]:
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def startup(repeats: int, laps: int) -> dict[str, Any]:
+    """Import times in fresh interpreters (median of ``repeats``, interleaved, after one
+    untimed run each to warm the bytecode caches), and one decorated empty test."""
+    if repeats > 1:
+        for statement in IMPORTS.values():
+            _child(_IMPORT.format(statement=statement))
+    imports: dict[str, list[float]] = {name: [] for name in IMPORTS}
+    loaded: list[str] = []
+    tests: dict[str, dict[str, list[float]]] = {name: {"import": [], "first": [], "each": []} for name in DECORATORS}
+    for _ in range(repeats):
+        for name, statement in IMPORTS.items():
+            result = _child(_IMPORT.format(statement=statement))
+            imports[name].append(result["seconds"])
+            if name == "mlmocks_api":
+                loaded = sorted(set(loaded) | set(result["service_modules_loaded"]))
+        for name, statement in DECORATORS.items():
+            result = _child(_EMPTY_TEST.format(statement=statement, repeats=laps))
+            for key in tests[name]:
+                tests[name][key].append(result[key])
+    median = {name: statistics.median(values) * 1e3 for name, values in imports.items()}
+    empty = {
+        name: {f"{key}_ms": statistics.median(values) * 1e3 for key, values in parts.items()}
+        for name, parts in tests.items()
+    }
+    return {
+        "import_ms": median,
+        "import_ratio": ratio(median["mlmocks_api"], median["moto"]),
+        "bare_import_ratio": ratio(median["moto"] + median["mlmocks"], median["moto"]),
+        "service_modules_loaded_on_import": loaded,
+        "empty_test": empty,
+        "empty_test_first_ratio": ratio(
+            empty["mlmocks"]["import_ms"] + empty["mlmocks"]["first_ms"],
+            empty["moto"]["import_ms"] + empty["moto"]["first_ms"],
+        ),
+        "empty_test_each_ratio": ratio(empty["mlmocks"]["each_ms"], empty["moto"]["each_ms"]),
+    }
