@@ -254,8 +254,78 @@ LOOKOUTVISION = ServiceBench(
     ),
 )
 
-#: Every service, in the order of the tables. (cleanroomsml: add its entry here.)
-SERVICES: tuple[ServiceBench, ...] = (BEDROCK, SAGEMAKER, NEPTUNEDATA, LOOKOUTVISION)
+# -- cleanroomsml: trained models in a collaboration (REST-JSON) -------------------------------
+
+CRML_COLLABORATION = "0a1b2c3d-0000-4000-8000-0000000000be"
+CRML_MEMBERSHIP = "aaaaaaaa-0000-4000-8000-0000000000be"
+CRML_ROLE = f"arn:aws:iam::{ACCOUNT}:role/cleanrooms-ml"
+CRML_CHANNEL = (
+    f"arn:aws:cleanrooms-ml:{REGION}:{ACCOUNT}:membership/{CRML_MEMBERSHIP}/ml-input-channel/bench"
+)
+#: The association the trained models are created from (made by ``_crml_prepare``).
+_crml_association: dict[str, str] = {}
+
+
+def _crml_prepare(client: Any) -> None:
+    """A one-member collaboration (declared through the job control of wherever the client
+    sends its requests), an algorithm and its association in the membership."""
+    from mlmocks import RemoteJobControl, job_control
+
+    endpoint = client.meta.endpoint_url
+    control = job_control if endpoint.endswith("amazonaws.com") else RemoteJobControl(endpoint)
+    control.declare_collaboration(CRML_COLLABORATION, members={ACCOUNT: CRML_MEMBERSHIP}, region=REGION)
+    algorithm = client.create_configured_model_algorithm(
+        name="bench-algorithm",
+        roleArn=CRML_ROLE,
+        trainingContainerConfig={"imageUri": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/train:1"},
+    )["configuredModelAlgorithmArn"]
+    _crml_association["arn"] = client.create_configured_model_algorithm_association(
+        membershipIdentifier=CRML_MEMBERSHIP,
+        configuredModelAlgorithmArn=algorithm,
+        name="bench-association",
+        privacyConfiguration={"policies": {}},
+    )["configuredModelAlgorithmAssociationArn"]
+
+
+def _crml_create(client: Any, i: int) -> None:
+    client.create_trained_model(
+        membershipIdentifier=CRML_MEMBERSHIP,
+        name=f"model-{half(i)}-{i:06d}",
+        configuredModelAlgorithmAssociationArn=_crml_association["arn"],
+        resourceConfig={"instanceType": "ml.m5.xlarge", "instanceCount": 1, "volumeSizeInGB": 10},
+        dataChannels=[{"mlInputChannelArn": CRML_CHANNEL, "channelName": "train"}],
+    )
+
+
+def _crml_describe(client: Any) -> Call:
+    """GetTrainedModel of the oldest model: its ARN is one the service made up."""
+    paginator = client.get_paginator("list_trained_models")
+    pages = paginator.paginate(membershipIdentifier=CRML_MEMBERSHIP)
+    oldest = [model for page in pages for model in page["trainedModels"]][-1]
+    return "get_trained_model", {"membershipIdentifier": CRML_MEMBERSHIP, "trainedModelArn": oldest["trainedModelArn"]}
+
+
+CLEANROOMSML = ServiceBench(
+    service="cleanroomsml",
+    job="trained model",
+    prepare=_crml_prepare,
+    create=_crml_create,
+    describe=_crml_describe,
+    list=("list_trained_models", {"membershipIdentifier": CRML_MEMBERSHIP}),
+    # Clean Rooms ML's lists neither filter nor sort: the second list is the
+    # collaboration's view of the same models.
+    listings=(
+        Listing("ListTrainedModels", "list_trained_models", {"membershipIdentifier": CRML_MEMBERSHIP}),
+        Listing(
+            "ListCollaborationTrainedModels",
+            "list_collaboration_trained_models",
+            {"collaborationIdentifier": CRML_COLLABORATION},
+        ),
+    ),
+)
+
+#: Every service, in the order of the tables.
+SERVICES: tuple[ServiceBench, ...] = (BEDROCK, SAGEMAKER, NEPTUNEDATA, LOOKOUTVISION, CLEANROOMSML)
 
 
 # -- moto's own calls, by protocol ------------------------------------------------------------
