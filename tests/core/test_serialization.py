@@ -35,9 +35,11 @@ def test_describes_lists_and_errors_match_moto(mocked: None, bench: Any) -> None
     assert call(client, *describe)
     listed = call(client, *bench.list_call(client))
     assert any(isinstance(value, list) and value for value in listed.values())
-    missing = {key: "no-such-job" for key in describe[1] if key != "ProjectName"}
+    # The job's own identifier is the last parameter; a well-formed one nobody made.
+    job_key, job_id = list(describe[1].items())[-1]
+    unknown = job_id[:-4] + ("yyyy" if job_id.endswith("zzzz") else "zzzz")
     with pytest.raises(client.exceptions.ClientError) as info:
-        call(client, describe[0], {**describe[1], **missing})
+        call(client, describe[0], {**describe[1], job_key: unknown})
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] in (400, 404)
 
 
