@@ -14,6 +14,9 @@ from botocore.handlers import BUILTIN_HANDLERS
 from tests import conformance
 from tests.modes import aws, decorator_aws  # noqa: F401  (fixtures for every test folder)
 
+# The reliability run's figures, gathered from every worker into RELIABILITY.md.
+pytest_plugins = ["tests.reliability.report"]
+
 # -- conformance -------------------------------------------------------------------------
 # Every client created from here on checks each raw response of an mlmocks operation
 # against its output shape (see tests/conformance.py). After a full run, every implemented

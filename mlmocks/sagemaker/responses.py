@@ -33,7 +33,16 @@ class SageMakerResponse(ServiceResponse):
         arn = body.get("ResourceArn")
         if not isinstance(arn, str):
             return True  # malformed: ours to reject with a proper validation error
-        return _OUR_RESOURCE_TYPE in arn
+        # moto's SageMaker fails on tags of a resource it does not hold: ours to refuse.
+        return _OUR_RESOURCE_TYPE in arn or not self._held_by_moto(arn)
+
+    def _held_by_moto(self, arn: str) -> bool:
+        from moto.sagemaker.models import sagemaker_backends
+
+        try:
+            return sagemaker_backends[self.current_account][self.region]._get_resource_from_arn(arn) is not None
+        except Exception:  # noqa: BLE001 - whatever moto cannot read, it does not hold
+            return False
 
     # -- compilation jobs ---------------------------------------------------------------
 
