@@ -245,6 +245,8 @@ class ServiceResponse(BaseResponse):
                 uri_params=uri_params,
                 query=request.args,
                 headers=request.headers,  # type: ignore[arg-type]
+                # moto's own identifiers do not always follow the model's patterns.
+                patterns=not for_moto,
             )
             if for_moto:
                 # Checked against the model first: moto does not validate, and fails on

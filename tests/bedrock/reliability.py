@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.modes import Aws
-from tests.reliability.services import ReliabilityFixture, all_pages
+from tests.reliability.services import Make, ReliabilityFixture, all_pages
 
 ROLE = "arn:aws:iam::123456789012:role/bedrock-import"
 SOURCE = {"s3DataSource": {"s3Uri": "s3://my-models/llama/"}}
 
 
-def client(aws: Aws) -> Any:
-    return aws.client("bedrock")
+def client(make: Make) -> Any:
+    return make("bedrock")
 
 
-def setup(aws: Aws) -> dict[str, list[str]]:
-    bedrock = client(aws)
-    job = bedrock.create_model_import_job(
-        jobName="fuzz-job", importedModelName="fuzz-model", roleArn=ROLE, modelDataSource=SOURCE
-    )["jobArn"]
-    model = bedrock.get_imported_model(modelIdentifier="fuzz-model")["modelArn"]
+def setup(make: Make) -> dict[str, list[Any]]:
+    bedrock = client(make)
+    job = create_job(bedrock, "fuzz-job")["jobArn"]
+    model = bedrock.get_imported_model(modelIdentifier="fuzz-job-model")["modelArn"]
     return {
         "jobIdentifier": ["fuzz-job", job],
-        "modelIdentifier": ["fuzz-model", model],
+        "modelIdentifier": ["fuzz-job-model", model],
         "resourceARN": [job, model],
         "roleArn": [ROLE],
         "modelDataSource": [SOURCE],
@@ -51,7 +48,7 @@ def job_names(bedrock: Any) -> list[str]:
 FIXTURE = ReliabilityFixture(
     client=client,
     setup=setup,
-    prepare=lambda aws: None,
+    prepare=lambda make: None,
     create_job=create_job,
     job_names=job_names,
     conflict_code="ConflictException",

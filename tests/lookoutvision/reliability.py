@@ -5,10 +5,10 @@ The jobs are model packaging jobs of one trained model."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
-from tests.modes import Aws
-from tests.reliability.services import ReliabilityFixture, all_pages
+from tests.reliability.services import Make, ReliabilityFixture, all_pages
 
 PROJECT = "fuzz-project"
 OUTPUT = {"S3Location": {"Bucket": "lv-data", "Prefix": "out/"}}
@@ -23,28 +23,32 @@ CONFIGURATION = {
 }
 
 
-def client(aws: Aws) -> Any:
-    return aws.client("lookoutvision")
+def client(make: Make) -> Any:
+    return make("lookoutvision")
 
 
-def prepare(aws: Aws) -> None:
+def prepare(make: Make) -> None:
     """A project with a complete train dataset and a trained model, version 1."""
-    s3 = aws.client("s3")
-    s3.create_bucket(Bucket="lv-data")
-    s3.put_object(Bucket="lv-data", Key="train.manifest", Body="\n".join(map(json.dumps, LINES)).encode())
-    lv = client(aws)
+    s3 = make("s3")
+    # Bucket names are global: one bucket of manifests for every account and region.
+    bucket = f"lv-manifests-{uuid.uuid4().hex[:12]}"
+    region = s3.meta.region_name
+    location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=bucket, **location)
+    s3.put_object(Bucket=bucket, Key="train.manifest", Body="\n".join(map(json.dumps, LINES)).encode())
+    lv = client(make)
     lv.create_project(ProjectName=PROJECT)
     lv.create_dataset(
         ProjectName=PROJECT,
         DatasetType="train",
-        DatasetSource={"GroundTruthManifest": {"S3Object": {"Bucket": "lv-data", "Key": "train.manifest"}}},
+        DatasetSource={"GroundTruthManifest": {"S3Object": {"Bucket": bucket, "Key": "train.manifest"}}},
     )
     lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)
 
 
-def setup(aws: Aws) -> dict[str, list[str]]:
-    prepare(aws)
-    lv = client(aws)
+def setup(make: Make) -> dict[str, list[Any]]:
+    prepare(make)
+    lv = client(make)
     model = lv.describe_model(ProjectName=PROJECT, ModelVersion="1")["ModelDescription"]
     create_job(lv, "fuzz-packaging")
     lv.start_model(ProjectName=PROJECT, ModelVersion="1", MinInferenceUnits=1)
@@ -55,8 +59,6 @@ def setup(aws: Aws) -> dict[str, list[str]]:
         "ModelVersion": ["1", "2", "latest"],
         "JobName": ["fuzz-packaging"],
         "ResourceArn": [model["ModelArn"]],
-        "Bucket": ["lv-data"],
-        "Key": ["train.manifest"],
         "Configuration": [CONFIGURATION],
         "OutputConfig": [OUTPUT],
         "ContentType": ["image/jpeg"],

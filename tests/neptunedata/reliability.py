@@ -1,20 +1,24 @@
 """What Neptune ML lends the reliability tests (see tests/reliability/services.py).
 
-The jobs are data processing jobs on the default endpoint (in-process) or the server's
-one cluster."""
+The jobs are data processing jobs, on the default endpoint in-process and on the
+server's one cluster; two cluster endpoints must keep separate jobs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.modes import ACCOUNT, Aws
-from tests.reliability.services import ReliabilityFixture
+from tests.modes import ACCOUNT
+from tests.reliability.services import Make, ReliabilityFixture
 
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/neptune-ml"
+CLUSTERS = (
+    "https://one.cluster-abc123xyz.us-east-1.neptune.amazonaws.com:8182",
+    "https://two.cluster-abc123xyz.us-east-1.neptune.amazonaws.com:8182",
+)
 
 
-def client(aws: Aws) -> Any:
-    return aws.client("neptunedata")
+def client(make: Make) -> Any:
+    return make("neptunedata")
 
 
 def create_job(neptune: Any, name: str) -> Any:
@@ -26,8 +30,8 @@ def create_job(neptune: Any, name: str) -> Any:
     )
 
 
-def setup(aws: Aws) -> dict[str, list[str]]:
-    neptune = client(aws)
+def setup(make: Make) -> dict[str, list[Any]]:
+    neptune = client(make)
     create_job(neptune, "fuzz-processing")
     neptune.start_ml_model_training_job(
         id="fuzz-training", dataProcessingJobId="fuzz-processing", trainModelS3Location="s3://graph/model/"
@@ -59,10 +63,11 @@ def job_names(neptune: Any) -> list[str]:
 FIXTURE = ReliabilityFixture(
     client=client,
     setup=setup,
-    prepare=lambda aws: None,
+    prepare=lambda make: None,
     create_job=create_job,
     job_names=job_names,
     conflict_code="BadRequestException",
     stop_job=lambda neptune, name: neptune.cancel_ml_data_processing_job(id=name),
     describe_job=lambda neptune, name: neptune.get_ml_data_processing_job(id=name),
+    isolated_endpoints=CLUSTERS,
 )

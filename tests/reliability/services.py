@@ -5,7 +5,8 @@ model alone. A service helps it further, and takes part in the concurrency and
 isolation tests, by defining ``FIXTURE = ReliabilityFixture(...)`` in
 ``tests/<service>/reliability.py``: ``setup`` creates resources the fuzzed requests can
 name (so valid requests can also succeed), and the job functions start, list, stop and
-delete jobs through boto3.
+delete jobs through boto3. Each function gets ``make``, which returns a boto3 client of
+a service in the test's mode, account and region.
 """
 
 from __future__ import annotations
@@ -17,21 +18,23 @@ from functools import cache
 from typing import Any
 
 from mlmocks.core.registry import specs
-from tests.modes import Aws
+from tests.modes import REGION, Aws
 
 Client = Any
+#: A boto3 client of the named service, in one mode, account and region.
+Make = Callable[[str], Client]
 
 
 @dataclass(frozen=True)
 class ReliabilityFixture:
-    #: boto3 client of the service, in the test's mode.
-    client: Callable[[Aws], Client]
+    #: The boto3 client of the service that the job functions take.
+    client: Callable[[Make], Client]
     #: Creates resources for the fuzz run to name; returns member name -> values that
     #: name them, or whole values that pass the service's own checks (the fuzzer draws
     #: these often for members of that name).
-    setup: Callable[[Aws], dict[str, list[str]]]
+    setup: Callable[[Make], dict[str, list[Any]]]
     #: Whatever the jobs below need (a project, a trained model...), run once per reset.
-    prepare: Callable[[Aws], None]
+    prepare: Callable[[Make], None]
     #: Start one job called ``name``.
     create_job: Callable[[Client, str], Any]
     #: Every job's name, all pages followed.
@@ -44,6 +47,29 @@ class ReliabilityFixture:
     stop_job: Callable[[Client, str], Any] | None = None
     delete_job: Callable[[Client, str], Any] | None = None
     describe_job: Callable[[Client, str], Any] | None = None
+    #: Endpoints of one account and region that keep separate jobs (Neptune clusters),
+    #: in-process only.
+    isolated_endpoints: tuple[str, ...] = ()
+
+
+def make(aws: Aws, region: str = REGION, account: str | None = None, endpoint: str | None = None) -> Make:
+    """Clients in ``aws``'s mode, for ``region`` and (through an assumed role) ``account``."""
+
+    extra: dict[str, str] = {"endpoint_url": endpoint} if endpoint else {}
+    if account is not None:
+        sts = aws.client("sts", region=region)
+        role = f"arn:aws:iam::{account}:role/reliability"
+        credentials = sts.assume_role(RoleArn=role, RoleSessionName="reliability")["Credentials"]
+        extra.update(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+
+    def client(service: str) -> Client:
+        return aws.client(service, region=region, **extra)
+
+    return client
 
 
 @cache

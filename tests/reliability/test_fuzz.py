@@ -31,7 +31,7 @@ from tests.conformance import check_response
 from tests.modes import Aws
 from tests.reliability import audit, report, state
 from tests.reliability.fuzz import Plan, answered_by_moto, validation_code
-from tests.reliability.services import fixtures
+from tests.reliability.services import fixtures, make
 from tests.reliability.wire import (
     InProcess,
     OverHttp,
@@ -187,7 +187,7 @@ def probe(service: str) -> WireRequest | None:
 @pytest.mark.parametrize(("service", "operation"), OPERATIONS, ids=[f"{s}.{o}" for s, o in OPERATIONS])
 def test_fuzzed_requests(aws: Aws, service: str, operation: str, error_log: ErrorLog) -> None:
     fixture = fixtures().get(service)
-    seeds = fixture.setup(aws) if fixture is not None else {}
+    seeds = fixture.setup(make(aws)) if fixture is not None else {}
     sender = sender_for(aws)
     plan = Plan(service, operation, seeds)
 

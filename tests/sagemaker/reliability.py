@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.modes import Aws
-from tests.reliability.services import ReliabilityFixture, all_pages
+from tests.reliability.services import Make, ReliabilityFixture, all_pages
 from tests.sagemaker.helpers import INPUT, OUTPUT, ROLE, STOPPING, create_job
 
 
-def client(aws: Aws) -> Any:
-    return aws.client("sagemaker")
+def client(make: Make) -> Any:
+    return make("sagemaker")
 
 
-def setup(aws: Aws) -> dict[str, list[str]]:
-    sagemaker = client(aws)
-    arn = create_job(sagemaker, "fuzz-compilation")
+def setup(make: Make) -> dict[str, list[Any]]:
+    arn = create_job(client(make), "fuzz-compilation")
     return {
         "CompilationJobName": ["fuzz-compilation"],
         "ResourceArn": [arn],
@@ -34,7 +32,7 @@ def job_names(sagemaker: Any) -> list[str]:
 FIXTURE = ReliabilityFixture(
     client=client,
     setup=setup,
-    prepare=lambda aws: None,
+    prepare=lambda make: None,
     create_job=create_job,
     job_names=job_names,
     conflict_code="ResourceInUse",
