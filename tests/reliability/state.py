@@ -54,6 +54,19 @@ def snapshot() -> dict[str, Any]:
     return result
 
 
+def unlike_fresh() -> str | None:
+    """Where some backend differs from a new one of its kind (None: every backend is as
+    new, which is what a reset must leave)."""
+    for label, backend in backends():
+        fresh = type(backend)(backend.region_name, backend.account_id)
+        found = difference(
+            {label: _Walker().freeze(fresh, label)}, {label: _Walker().freeze(backend, label)}
+        )
+        if found:
+            return found
+    return None
+
+
 def difference(before: dict[str, Any], after: dict[str, Any]) -> str | None:
     """The first place where two snapshots differ, described (None: identical)."""
     return _first_difference(before, after, "")
