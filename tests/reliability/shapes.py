@@ -371,7 +371,7 @@ def broken_values(shape: Shape, location: str) -> list[tuple[str, Any]]:
     found = _broken_values(shape, location)
     if location in ("header", "headers"):
         # What http.client cannot put in a header is no request at all.
-        found = [(label, value) for label, value in found if not (isinstance(value, str) and _bad_header(value))]
+        found = [(label, value) for label, value in found if not (isinstance(value, str) and bad_header(value))]
     return found
 
 
@@ -425,7 +425,7 @@ def _broken_values(shape: Shape, location: str) -> list[tuple[str, Any]]:
     return found
 
 
-def _bad_header(value: str) -> bool:
+def bad_header(value: str) -> bool:
     """Text http.client refuses to send in a header (line breaks, NUL, non-Latin-1)."""
     try:
         value.encode("latin-1")
