@@ -57,6 +57,14 @@ class Application(DomainDispatcherApplication):
             return Response(body, status=status, headers=headers)(environ, start_response)
         return super().__call__(environ, start_response)
 
+    def get_application(self, environ: dict[str, Any]) -> Any:
+        try:
+            return super().get_application(environ)
+        except Exception as error:  # noqa: BLE001 - moto found no service for the request
+            # (a signature scoped to an empty region, say): a client error, not a crash.
+            message = f"no service answers this request: {error.__class__.__name__}"
+            return Response(json.dumps({"message": message}), status=400, content_type="application/json")
+
 
 def _body_within_limit(environ: dict[str, Any]) -> bool:
     """For a body of no stated length (``Transfer-Encoding: chunked``): read it, up to

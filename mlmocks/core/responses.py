@@ -196,6 +196,12 @@ class ServiceResponse(BaseResponse):
     def backend(self) -> Any:
         return self.BACKENDS[self.current_account][self.region]
 
+    def get_region_from_url(self, request: Any, full_url: str) -> str:
+        # moto looks for ".<region>.amazonaws.com" anywhere in the URL, so a path or
+        # query value holding one would pick the region: only the host names it.
+        parts = urlparse(full_url)
+        return super().get_region_from_url(request, f"{parts.scheme}://{parts.netloc}/")
+
     @classmethod
     def implemented_operations(cls) -> frozenset[str]:
         model = service_model(cls.SERVICE)
@@ -233,6 +239,12 @@ class ServiceResponse(BaseResponse):
             return 501, {"Content-Type": "application/json"}, json.dumps({"message": message})
         try:
             self.setup_class(request, full_url)
+            try:
+                self.backend  # noqa: B018 - a region moto knows, for us and for moto
+            except KeyError:  # signed for a region moto does not know
+                raise self.VALIDATION_ERROR(
+                    f"{self.SERVICE} is not available in region {self.region!r}"
+                ) from None
             for_moto = operation.name in self.SHARED_OPERATIONS and not self.owns(
                 operation.name, _json_object(body)
             )

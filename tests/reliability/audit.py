@@ -4,6 +4,7 @@ opened, path listed, process started or code compiled may mention it."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from typing import Any
@@ -67,3 +68,17 @@ class watching:
         global _watching
         with _lock:
             _watching -= 1
+
+
+class ErrorLog(logging.Handler):
+    """Every record logged at ERROR or above, or with a traceback, anywhere: the server
+    logs what escapes a request there."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR or record.exc_info:
+            self.format(record)  # fills exc_text
+            self.records.append(record)

@@ -29,7 +29,9 @@ from tests.reliability.shapes import (
 )
 from tests.reliability.wire import WireRequest, botocore_operation, delete_in, serialize, set_in
 
-KINDS = ("valid", "valid", "constraint", "constraint", "constraint", "missing", "wrong type", "body")
+KINDS = ("valid", "valid", "constraint", "constraint", "constraint", "missing", "wrong type", "body", "region")
+#: Regions a request may be signed for that no service has.
+ODD_REGIONS = ("mars-east-9", "us-east-1x", "aws", "US-EAST-1", "eu-west-1;drop")
 
 #: Bodies of a size no real request has, still under the server's limit.
 HUGE = 1_500_000
@@ -115,6 +117,9 @@ class Plan:
             request = self.wrong_type(data, params)
         elif kind == "body":
             request = self.broken_body(data, params)
+        elif kind == "region":
+            request = serialize(self.service, self.operation, params, "odd region", "")
+            request.region = data.draw(st.sampled_from(ODD_REGIONS), label="region")
         else:
             request = None
         return request or serialize(self.service, self.operation, params)

@@ -241,7 +241,6 @@ class ValidValues:
                 max_value=shape.metadata.get("max"),
                 allow_nan=False,
                 allow_infinity=False,
-                width=32,
             )
         if kind == "boolean":
             return st.booleans()
@@ -312,6 +311,8 @@ def _fits(shape: Shape, value: Any) -> bool:
     kind = shape.type_name
     if kind == "string":
         return isinstance(value, str) and string_ok(shape, value)
+    if kind == "structure":
+        return isinstance(value, dict) and set(value) <= set(shape.members)  # type: ignore[attr-defined]
     expected = {"structure": dict, "map": dict, "list": list, "boolean": bool, "integer": int, "long": int}
     return isinstance(value, expected.get(kind, object))
 

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from mlmocks.core.control import _control_state
@@ -46,25 +47,27 @@ def settle() -> None:
 
 
 def snapshot() -> dict[str, Any]:
+    """Every backend's state, by label. moto makes a backend the first time a request
+    looks for it, so a backend as new as a fresh one counts as absent."""
     settle()
     result = {}
     for label, backend in backends():
         with getattr(backend, "lock", threading.RLock()):
-            result[label] = _Walker().freeze(backend, label)
+            frozen = _Walker().freeze(backend, label)
+        if frozen != _fresh(type(backend), backend.region_name, backend.account_id, label):
+            result[label] = frozen
     return result
+
+
+@cache
+def _fresh(kind: type, region: str, account: str, label: str) -> Any:
+    return _Walker().freeze(kind(region, account), label)
 
 
 def unlike_fresh() -> str | None:
     """Where some backend differs from a new one of its kind (None: every backend is as
     new, which is what a reset must leave)."""
-    for label, backend in backends():
-        fresh = type(backend)(backend.region_name, backend.account_id)
-        found = difference(
-            {label: _Walker().freeze(fresh, label)}, {label: _Walker().freeze(backend, label)}
-        )
-        if found:
-            return found
-    return None
+    return difference({}, snapshot())
 
 
 def difference(before: dict[str, Any], after: dict[str, Any]) -> str | None:

@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 
 from tests.modes import Aws
 from tests.reliability import report
+from tests.reliability.audit import ErrorLog
 from tests.reliability.services import ReliabilityFixture, fixtures, make
 
 THREADS = 8
@@ -69,7 +70,7 @@ def clients(aws: Aws, fixture: ReliabilityFixture, count: int = THREADS) -> list
 
 
 @on_the_server
-def test_threads_creating_jobs_across_services_lose_and_duplicate_none(aws: Aws) -> None:
+def test_threads_creating_jobs_across_services_lose_and_duplicate_none(aws: Aws, error_log: ErrorLog) -> None:
     assert FIXTURES, "no service lends the reliability tests its jobs"
     share, extra = divmod(TOTAL_JOBS, len(FIXTURES))
     work: list[tuple[str, str]] = []
@@ -93,7 +94,8 @@ def test_threads_creating_jobs_across_services_lose_and_duplicate_none(aws: Aws)
 
     results = in_threads(create)
     errors = [result for result in results if isinstance(result, BaseException)]
-    assert not errors, errors[0]
+    logged = [f"{r.name}: {r.getMessage()}\n{r.exc_text or ''}" for r in error_log.records]
+    assert not errors, f"{errors[0]}\nlogged: {logged}"
     report.race("8 threads creating 2,000 jobs across the services", THREADS, sum(results))
 
     listed = []

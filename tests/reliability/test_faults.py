@@ -184,15 +184,14 @@ def test_a_handler_that_raises(server: Server, unchanged: None, monkeypatch: pyt
 
 
 def test_an_error_escaping_the_application(server: Server, unchanged: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto's dispatcher itself raises: the server answers 500 and goes on serving."""
-    original = DomainDispatcherApplication.get_application
+    """moto's application itself raises: the server answers 500 and goes on serving."""
 
-    def explode(self: Any, environ: Any) -> Any:
+    def explode(self: Any, environ: Any, start_response: Any) -> Any:
         raise RuntimeError("injected fault")
 
-    monkeypatch.setattr(DomainDispatcherApplication, "get_application", explode)
+    monkeypatch.setattr(DomainDispatcherApplication, "__call__", explode)
     for _ in range(3):
         answer = server.raw(create_request(server))
         report.fault("an error escapes the server's application")
         assert status_of(answer) == 500 and b"Traceback" not in answer
-    monkeypatch.setattr(DomainDispatcherApplication, "get_application", original)
+    monkeypatch.undo()

@@ -13,9 +13,7 @@ CI runs a fixed, derandomized number of examples; ``MLMOCKS_FUZZ_EXAMPLES=<n>`` 
 
 from __future__ import annotations
 
-import logging
 import os
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -30,9 +28,11 @@ from mlmocks.core.registry import implemented_operations
 from tests.conformance import check_response
 from tests.modes import Aws
 from tests.reliability import audit, report, state
+from tests.reliability.audit import ErrorLog
 from tests.reliability.fuzz import Plan, answered_by_moto, validation_code
 from tests.reliability.services import fixtures, make
 from tests.reliability.wire import (
+    MAX_REQUEST_LINE,
     InProcess,
     OverHttp,
     Response,
@@ -62,29 +62,6 @@ report.setting("deadline_ms", int(DEADLINE.total_seconds() * 1000))
 report.setting("moto", moto.__version__)
 report.setting("botocore", botocore.__version__)
 report.setting("hypothesis", hypothesis.__version__)
-
-
-class ErrorLog(logging.Handler):
-    """Every record logged at ERROR or above, or with a traceback, anywhere."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.ERROR or record.exc_info:
-            self.records.append(record)
-
-
-@pytest.fixture
-def error_log() -> Iterator[ErrorLog]:
-    handler = ErrorLog()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
 
 
 def sender_for(aws: Aws) -> InProcess | OverHttp:
@@ -156,7 +133,14 @@ def exchange(sender: InProcess | OverHttp, request: WireRequest, log: ErrorLog) 
     """Send one request, check the answer and, if it was rejected, that nothing changed."""
     before = state.snapshot()
     response = sender.send(request)
-    problems = problems_with(request, response, log)
+    if response.request_line > MAX_REQUEST_LINE:
+        # Above the server's documented limit: the HTTP server refuses it with a 414.
+        assert response.status == 414, response.body[:300]
+        log.records.clear()
+        request.kind = "request line above the server's limit"
+        problems = []
+    else:
+        problems = problems_with(request, response, log)
     rejected = not 200 <= response.status < 300
     if rejected:
         changed = state.difference(before, state.snapshot())

@@ -115,3 +115,29 @@ def test_an_unexpected_error_is_a_500_in_the_wire_format(aws: Aws, monkeypatch: 
     status, code, message = error_of(response)
     assert (status, code) == (500, "InternalServerException")
     assert "a bug" in message and b"Traceback" not in response.body
+
+
+def test_a_region_named_in_the_query_string_is_not_the_region(aws: Aws) -> None:
+    """A query value holding ".<region>.amazonaws.com" picked the request's region on the server (a 500)."""
+    bedrock = aws.client("bedrock")
+    listed = bedrock.list_model_import_jobs(nameContains="x.mars-1.amazonaws.com")
+    assert listed["modelImportJobSummaries"] == []
+
+
+@pytest.mark.parametrize("region", ["mars-east-9", "aws"])
+def test_a_request_signed_for_an_unknown_region(aws: Aws, region: str) -> None:
+    """A request signed for a region no service has was a 500 (KeyError) on the server."""
+    request = serialize("bedrock", "ListModelImportJobs", {})
+    request.region = region
+    sender = InProcess() if aws.endpoint is None else OverHttp(aws.endpoint)
+    response = sender.send(request)
+    status, code, message = error_of(response)
+    assert (status, code) == (400, "ValidationException") and region in message
+
+
+def test_a_signature_scoped_to_no_region(mlmocks_server: str) -> None:
+    """A signature scoped to an empty region crashed moto's server dispatcher (an HTML 500)."""
+    request = serialize("bedrock", "ListModelImportJobs", {})
+    request.region = ""
+    response = OverHttp(mlmocks_server).send(request)
+    assert response.status == 400 and b"no service answers this request" in response.body

@@ -148,11 +148,17 @@ def delete_in(document: Any, path: tuple[Any, ...]) -> Any:
 # -- delivering --------------------------------------------------------------------------
 
 
+#: The longest request line the server reads (Python's http.server); a longer one is 414.
+MAX_REQUEST_LINE = 65536
+
+
 @dataclass
 class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    #: Length of the request line sent over HTTP (0 in-process).
+    request_line: int = 0
 
 
 def signed(request: WireRequest, endpoint: str) -> AWSRequest:
@@ -219,6 +225,7 @@ class OverHttp:
                 request.method, target, body=prepared.body or b"", headers=dict(prepared.headers.items())
             )
             answer = connection.getresponse()
-            return Response(answer.status, dict(answer.getheaders()), answer.read())
+            line = len(f"{request.method} {target} HTTP/1.1".encode())
+            return Response(answer.status, dict(answer.getheaders()), answer.read(), line)
         finally:
             connection.close()
