@@ -187,12 +187,13 @@ class InProcess:
     def __init__(self, endpoints: Mapping[str, str] | None = None) -> None:
         self.endpoints = dict(endpoints or {})
 
-    def endpoint(self, service: str, region: str = REGION) -> str:
+    def endpoint(self, service: str) -> str:
+        """The service's endpoint in REGION (a request's own region only signs it)."""
         if service not in self.endpoints:
             import boto3
 
             client = boto3.client(
-                service, region_name=region, aws_access_key_id=ACCESS_KEY, aws_secret_access_key="secret"
+                service, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key="secret"
             )
             self.endpoints[service] = client.meta.endpoint_url
         return self.endpoints[service]
@@ -200,7 +201,7 @@ class InProcess:
     def send(self, request: WireRequest) -> Response:
         from moto.core.models import botocore_stubber
 
-        prepared = signed(request, self.endpoint(request.service, request.region)).prepare()
+        prepared = signed(request, self.endpoint(request.service)).prepare()
         answer = botocore_stubber(f"before-send.{request.service}.{request.operation}", prepared)
         assert answer is not None, f"moto did not intercept {prepared.url}"
         return Response(answer.status_code, dict(answer.headers.items()), answer.content)
