@@ -26,20 +26,15 @@ def job_in(fixture: ReliabilityFixture, make_client: object, name: str) -> objec
     return client
 
 
+@pytest.mark.parametrize("elsewhere", [{"account": OTHER_ACCOUNT}, {"region": OTHER_REGION}], ids=["account", "region"])
 @by_service
-def test_accounts_never_see_each_others_jobs(aws: Aws, service: str, fixture: ReliabilityFixture) -> None:
-    ours = job_in(fixture, make(aws), "job-of-the-default-account")
-    theirs = job_in(fixture, make(aws, account=OTHER_ACCOUNT), "job-of-another-account")
-    assert fixture.job_names(ours) == ["job-of-the-default-account"]
-    assert fixture.job_names(theirs) == ["job-of-another-account"]
-
-
-@by_service
-def test_regions_never_see_each_others_jobs(aws: Aws, service: str, fixture: ReliabilityFixture) -> None:
+def test_accounts_and_regions_never_see_each_others_jobs(
+    aws: Aws, service: str, fixture: ReliabilityFixture, elsewhere: dict[str, str]
+) -> None:
     here = job_in(fixture, make(aws), "job-here")
-    there = job_in(fixture, make(aws, region=OTHER_REGION), "job-there")
+    there = job_in(fixture, make(aws, **elsewhere), "job-elsewhere")
     assert fixture.job_names(here) == ["job-here"]
-    assert fixture.job_names(there) == ["job-there"]
+    assert fixture.job_names(there) == ["job-elsewhere"]
 
 
 @pytest.mark.parametrize(
