@@ -8,6 +8,7 @@ services registered in its routing and the job-control API at ``/mlmocks-api/``.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import signal
@@ -43,7 +44,7 @@ class Application(DomainDispatcherApplication):
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > MAX_BODY_BYTES:
+        if length > MAX_BODY_BYTES or not _body_within_limit(environ):
             response = Response(
                 json.dumps({"message": f"request body larger than {MAX_BODY_BYTES} bytes"}),
                 status=413,
@@ -55,6 +56,30 @@ class Application(DomainDispatcherApplication):
             status, headers, body = handle_control_request(path, request.get_data())
             return Response(body, status=status, headers=headers)(environ, start_response)
         return super().__call__(environ, start_response)
+
+    def get_application(self, environ: dict[str, Any]) -> Any:
+        try:
+            return super().get_application(environ)
+        except Exception as error:  # noqa: BLE001 - moto found no service for the request
+            # (a signature scoped to an empty region, say): a client error, not a crash.
+            message = f"no service answers this request: {error.__class__.__name__}"
+            return Response(json.dumps({"message": message}), status=400, content_type="application/json")
+
+
+def _body_within_limit(environ: dict[str, Any]) -> bool:
+    """For a body of no stated length (``Transfer-Encoding: chunked``): read it, up to
+    one byte past the limit, and keep it for the application if it fits."""
+    if environ.get("CONTENT_LENGTH") or not environ.get("wsgi.input_terminated"):
+        return True
+    try:
+        body = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+    except (OSError, ValueError):  # a malformed chunk: no body
+        body = b""
+    if len(body) > MAX_BODY_BYTES:
+        return False
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    return True
 
 
 class ThreadedServer:

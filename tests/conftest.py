@@ -17,6 +17,9 @@ from tests.modes import aws, decorator_aws  # noqa: F401  (fixtures for every te
 # Every response is also written by moto's own serializer and must come out the same.
 serialization_check.install()
 
+# The reliability run's figures, gathered from every worker into RELIABILITY.md.
+pytest_plugins = ["tests.reliability.report"]
+
 # -- conformance -------------------------------------------------------------------------
 # Every client created from here on checks each raw response of an mlmocks operation
 # against its output shape (see tests/conformance.py). After a full run, every implemented

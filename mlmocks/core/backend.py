@@ -33,6 +33,16 @@ class ServiceBackend(BaseBackend):
         self.lock = threading.RLock()
         self._unfinished_jobs: list[Job] = []
 
+    @property
+    def flask_paths(self) -> dict[str, Any]:
+        """The server's routes. werkzeug's ``path`` converter stops at a line break, and a
+        label may hold one (``%0A``): such a request is the service's to answer (with its
+        validation error), not an HTML 404 from the server."""
+        return {
+            '/<regex("(?s:.*)"):route>' if path == "/<path:route>" else path: handler
+            for path, handler in super().flask_paths.items()
+        }
+
     def track_job(self, job: Job) -> None:
         """Remember a new job until it finishes (see ``settle_jobs``)."""
         self._unfinished_jobs.append(job)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from functools import cache
@@ -23,9 +24,17 @@ from botocore import xform_name
 from moto.core.base_backend import BackendDict
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.model import OperationModel
-from moto.core.request import Request
+from moto.core.request import Request, determine_request_protocol
 from moto.core.responses import BaseResponse
-from moto.core.routing import ProtocolRouter, get_router_class
+from moto.core.routing import (
+    ActionCandidate,
+    ProtocolRouter,
+    RequiredArg,
+    RestRouter,
+    SmithyRule,
+    get_router_class,
+    to_werkzeug_rule_string,
+)
 from werkzeug.exceptions import HTTPException, NotFound
 
 from .errors import InvalidInput, ServiceError
@@ -37,15 +46,65 @@ from .validation import parse_request
 log = logging.getLogger("mlmocks")
 
 
-@cache
-def _router(service: str) -> ProtocolRouter:
-    """The router of the service's own protocol. (moto's ServiceOperationRouter picks
-    one from the Content-Type, and fails on a type the service does not speak: a
-    request's body is read in the service's protocol whatever its header says.)"""
+_ROUTERS: dict[str, tuple[ProtocolRouter, ...]] = {}
+#: Routers are built once, by one thread: building them at once in several threads of the
+#: server shares moto's lazily filled operation models and compiles werkzeug rules
+#: concurrently, which CPython 3.11 can fail on ("AST constructor recursion depth mismatch").
+_ROUTERS_BUILDING = threading.Lock()
+
+
+def _routers(service: str) -> tuple[ProtocolRouter, ...]:
+    routers = _ROUTERS.get(service)
+    if routers is None:
+        with _ROUTERS_BUILDING:
+            routers = _ROUTERS.get(service) or _build_routers(service)
+            _ROUTERS[service] = routers
+    return routers
+
+
+def _build_routers(service: str) -> tuple[ProtocolRouter, ...]:
+    """The routers of the service's own protocol, tried in turn. (moto's
+    ServiceOperationRouter picks one from the Content-Type, and fails on a type the
+    service does not speak: a request's body is read in the service's protocol whatever
+    its header says.)
+
+    moto's REST router also requires an operation's required query members and headers
+    to be present, so a request leaving one out would reach no operation: a second
+    router tells operations apart by path, method and fixed query values only, so the
+    request reaches its operation and validation names what is missing."""
     model = service_model(service)
     router_class = get_router_class(model.service_name, model.protocol)
     assert router_class is not None, f"moto has no router for {model.protocol}"
-    return router_class(model)
+    if not issubclass(router_class, RestRouter):
+        return (router_class(model),)
+
+    class PathRouter(router_class):  # type: ignore[valid-type, misc]
+        def _create_rules(self, path: str, method: str, operations: list[OperationModel]) -> list[Any]:
+            return [_PathRule(to_werkzeug_rule_string(path), operations=operations, methods=[method])]
+
+    return (router_class(model), PathRouter(model))
+
+
+class _PathRule(SmithyRule):
+    """Operations on one path told apart by the fixed query values of their URIs only."""
+
+    @staticmethod
+    def _initialize_candidates(operations: list[OperationModel]) -> list[ActionCandidate]:
+        return [
+            ActionCandidate(op, [RequiredArg(name, value) for name, value in op.http_trait.query_args.items()])
+            for op in operations
+        ]
+
+
+def _route(service: str, request: Request) -> tuple[OperationModel, dict[str, Any]]:
+    """The operation a request addresses, and its URI labels (NotFound: none)."""
+    *first, last = _routers(service)
+    for router in first:
+        try:
+            return router.match(request)
+        except NotFound:
+            pass
+    return last.match(request)
 
 
 @cache
@@ -76,6 +135,15 @@ def _moto_url_paths(moto_service: str) -> list[tuple[re.Pattern[str], Callable[.
     return [(re.compile(path), handler) for path, handler in backend.url_paths.items()]
 
 
+@cache
+def _content_type(service: str) -> str:
+    """The Content-Type of the service's protocol."""
+    model = service_model(service)
+    if model.protocol == "json":
+        return f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.0')}"
+    return "application/json"
+
+
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
         document = json.loads(body or b"{}")
@@ -100,6 +168,7 @@ class InternalError(ServiceError):
     """A bug in mlmocks, answered in the service's wire format instead of a traceback."""
 
     code = "InternalServerException"
+    status = 500
 
 
 class ServiceResponse(BaseResponse):
@@ -136,8 +205,9 @@ class ServiceResponse(BaseResponse):
     def owns(self, operation: str, body: dict[str, Any]) -> bool:
         """Whether a request for one of SHARED_OPERATIONS is about our resources.
 
-        ``body`` is the request's JSON body as sent, not yet validated: a request for
-        moto's resources is moto's to check."""
+        ``body`` is the request's JSON body as sent, not yet validated (the account and
+        region are known by then). A request for moto's resources is validated against
+        the model, then handed to moto."""
         return True
 
     def check(self, operation: str) -> None:
@@ -155,6 +225,12 @@ class ServiceResponse(BaseResponse):
         # against its own copy of the botocore models, which lacks a service that botocore
         # dropped; its IAM enforcement names the action from this.)
         return self.operation_name
+
+    def get_region_from_url(self, request: Any, full_url: str) -> str:
+        # moto looks for ".<region>.amazonaws.com" anywhere in the URL, so a path or
+        # query value holding one would pick the region: only the host names it.
+        parts = urlparse(full_url)
+        return super().get_region_from_url(request, f"{parts.scheme}://{parts.netloc}/")
 
     @classmethod
     def implemented_operations(cls) -> frozenset[str]:
@@ -181,7 +257,7 @@ class ServiceResponse(BaseResponse):
         # Read the body before anything else can take it as form data.
         body = request.get_data()
         try:
-            operation, uri_params = _router(self.SERVICE).match(request)
+            operation, uri_params = _route(self.SERVICE, request)
         except NotFound:
             # No operation of the model, so none of moto's either (on a shared host).
             return self._error(None, self._unknown_operation(request, full_url))
@@ -191,10 +267,6 @@ class ServiceResponse(BaseResponse):
                 return self._hand_to_moto(request, full_url)
             message = f"mlmocks does not implement {self.SERVICE} {operation.name}"
             return 501, {"Content-Type": "application/json"}, json.dumps({"message": message})
-        if operation.name in self.SHARED_OPERATIONS and not self.owns(
-            operation.name, _json_object(body)
-        ):
-            return self._hand_to_moto(request, full_url)
         self.operation_name = operation.name
         try:
             self.setup_class(request, full_url)
@@ -202,18 +274,31 @@ class ServiceResponse(BaseResponse):
             # without a body, and its IAM check then signs those as the body: a GET would
             # never match its signature. The data of these requests is their body alone.
             self.data = {}
-            # moto's IAM enforcement (set_initial_no_auth_action_count), as for its own services.
-            # Its signature check signs ``self.data`` when the body is empty, and moto fills
-            # that with the query or even the headers; these protocols sign the raw body.
-            self.data = {}
-            self._authenticate_and_authorize_normal_action()
+            try:
+                self.backend  # noqa: B018 - a region moto knows, for us and for moto
+            except KeyError:  # signed for a region moto does not know
+                raise self.VALIDATION_ERROR(
+                    f"{self.SERVICE} is not available in region {self.region!r}"
+                ) from None
+            for_moto = operation.name in self.SHARED_OPERATIONS and not self.owns(
+                operation.name, _json_object(body)
+            )
+            if not for_moto:  # moto authorizes its own requests
+                # moto's IAM enforcement (set_initial_no_auth_action_count), as for its own services.
+                self._authenticate_and_authorize_normal_action()
             self.params = parse_request(
                 operation,
                 body=body,
                 uri_params=uri_params,
                 query=request.args,
                 headers=request.headers,  # type: ignore[arg-type]
+                # moto's own identifiers do not always follow the model's patterns.
+                patterns=not for_moto,
             )
+            if for_moto:
+                # Checked against the model first: moto does not validate, and fails on
+                # what does not fit the shape.
+                return self._hand_to_moto(request, full_url)
             self.check(operation.name)
             kwargs = {xform_name(name): value for name, value in self.params.items()}
             backend = self.backend
@@ -248,6 +333,13 @@ class ServiceResponse(BaseResponse):
 
     def _hand_to_moto(self, request: Request, full_url: str) -> TYPE_RESPONSE:
         assert self.MOTO_SERVICE
+        model = service_model(self.SERVICE)
+        try:
+            determine_request_protocol(model, request.content_type)
+        except NotImplementedError:
+            # moto reads the body in the protocol its Content-Type names, and fails on
+            # one the service does not speak: the body is in the service's own protocol.
+            request.environ["CONTENT_TYPE"] = _content_type(self.SERVICE)
         path = urlparse(full_url).path
         for pattern, handler in _moto_url_paths(self.MOTO_SERVICE):
             if pattern.match(path):
@@ -271,14 +363,8 @@ class ServiceResponse(BaseResponse):
         # An error the service answers but its model omits (SageMaker's
         # ValidationException, an unknown operation): written here in the protocol's
         # JSON error format, since moto's serializer only knows modeled shapes.
-        model = service_model(self.SERVICE)
-        content_type = (
-            f"application/x-amz-json-{model.metadata.get('jsonVersion', '1.0')}"
-            if model.protocol == "json"
-            else "application/json"
-        )
         headers = {
-            "Content-Type": content_type,
+            "Content-Type": _content_type(self.SERVICE),
             "X-Amzn-ErrorType": error.code,
             "x-amzn-RequestId": self.request_id,
         }

@@ -35,11 +35,14 @@ def parse_request(
     uri_params: Mapping[str, str],
     query: Any,
     headers: Mapping[str, str],
+    patterns: bool = True,
 ) -> dict[str, Any]:
+    """The request's parameters, checked against the operation's input shape (raises
+    ``InvalidInput``). ``patterns=False`` leaves string patterns unchecked."""
     shape = operation.input_shape
     if shape is None:
         return {}
-    walker = _Walker()
+    walker = _Walker(patterns)
     protocol = operation.service_model.protocol
     if protocol == "json":
         document = walker.json_body(body)
@@ -82,8 +85,9 @@ def _pattern(source: str) -> Any:
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, patterns: bool = True) -> None:
         self.problems: list[str] = []
+        self.patterns = patterns
 
     def problem(self, value: Any, path: str, constraint: str) -> None:
         shown = "null" if value is None else f"'{_render(value)}'"
@@ -260,7 +264,7 @@ class _Walker:
             self.problem(raw, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
             return _MISSING
         ok = self.size(shape, raw, path)
-        source = metadata.get("pattern")
+        source = metadata.get("pattern") if self.patterns else None
         if source is not None and ok:
             pattern = _pattern(source)
             if pattern is not None and pattern.fullmatch(raw) is None:

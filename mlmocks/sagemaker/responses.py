@@ -31,7 +31,16 @@ class SageMakerResponse(ServiceResponse):
         arn = body.get("ResourceArn")
         if not isinstance(arn, str):
             return True  # malformed: ours to reject with a proper validation error
-        return is_compilation_job_arn(arn)
+        # moto's SageMaker fails on tags of a resource it does not hold: ours to refuse.
+        return is_compilation_job_arn(arn) or not self._held_by_moto(arn)
+
+    def _held_by_moto(self, arn: str) -> bool:
+        from moto.sagemaker.models import sagemaker_backends as moto_backends
+
+        try:
+            return moto_backends[self.current_account][self.region]._get_resource_from_arn(arn) is not None
+        except Exception:  # noqa: BLE001 - whatever moto cannot read, it does not hold
+            return False
 
     # -- compilation jobs ---------------------------------------------------------------
 

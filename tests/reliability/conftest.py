@@ -1,0 +1,22 @@
+"""Fixtures of the reliability tests."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from tests.reliability.audit import ErrorLog
+
+
+@pytest.fixture
+def error_log() -> Iterator[ErrorLog]:
+    """Records logged as errors anywhere (the server's threads too) during the test."""
+    handler = ErrorLog()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
