@@ -117,6 +117,8 @@ class Collaboration:
         self.associations: Store[Association] = Store()  # by ARN
         self.trained_models: Store[TrainedModel] = Store()  # every version, by version_key
         self.latest_versions: dict[str, TrainedModel] = {}  # by trained model ARN
+        #: A name belongs to one trained model (all of its versions) in a collaboration.
+        self.trained_model_arns_by_name: dict[str, str] = {}
         self.export_jobs: Store[ExportJob] = Store()  # by trained model ARN and job name
         self.inference_jobs: Store[InferenceJob] = Store()  # by ARN
 
@@ -807,11 +809,11 @@ class CleanRoomsMLBackend(ServiceBackend):
                 raise ValidationException(
                     f"Incremental training needs an ACTIVE trained model: {base.name} is {base.status}"
                 )
-        for other in collaboration.trained_models:
-            if other.name == name and (base is None or other.arn != base.arn):
-                raise ConflictException(
-                    f"A trained model named {name} already exists in collaboration {collaboration.collaboration_id}"
-                )
+        holder = collaboration.trained_model_arns_by_name.get(name)
+        if holder is not None and (base is None or holder != base.arn):
+            raise ConflictException(
+                f"A trained model named {name} already exists in collaboration {collaboration.collaboration_id}"
+            )
         params.update(name=name, resource_config=resource_config, data_channels=data_channels)
         if base is None:
             arn = self._membership_arn(membership, "trained-model")
@@ -824,6 +826,7 @@ class CleanRoomsMLBackend(ServiceBackend):
             model = TrainedModel(base.arn, version, membership, association, source, base.tags, params)
         collaboration.trained_models.add(model.key, model)
         collaboration.latest_versions[model.arn] = model
+        collaboration.trained_model_arns_by_name.setdefault(name, model.arn)
         return model
 
     def get_trained_model(
