@@ -32,11 +32,14 @@ from moto.core.routing import (
     RequiredArg,
     RestRouter,
     SmithyRule,
+    _get_path_info_for_matching,
+    _match_path,
     get_router_class,
+    to_uri_params,
     to_werkzeug_rule_string,
 )
 from moto.utilities.utils import get_partition
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .errors import InvalidInput, ServiceError
 from .listing import InvalidToken
@@ -79,11 +82,48 @@ def _build_routers(service: str) -> tuple[ProtocolRouter, ...]:
     if not issubclass(router_class, RestRouter):
         return (router_class(model),)
 
-    class PathRouter(router_class):  # type: ignore[valid-type, misc]
+    class Router(_RememberingPaths, router_class):  # type: ignore[valid-type, misc]
+        pass
+
+    class PathRouter(Router):
         def _create_rules(self, path: str, method: str, operations: list[OperationModel]) -> list[Any]:
             return [_PathRule(to_werkzeug_rule_string(path), operations=operations, methods=[method])]
 
-    return (router_class(model), PathRouter(model))
+    return (Router(model), PathRouter(model))
+
+
+class _RememberingPaths:
+    """A REST router that remembers the rule and labels each method and path matched
+    (werkzeug's matching was a tenth of a call; tests call the same paths again and
+    again). The rule still tells the path's operations apart by each request's query
+    and headers."""
+
+    #: Paths remembered per router, at most (then it starts again).
+    REMEMBERED = 4096
+
+    _map: Any
+    _get_path: Callable[[Request], str]
+
+    def __init__(self, model: Any) -> None:
+        super().__init__(model)  # type: ignore[call-arg]
+        self._matched: dict[tuple[str, str], tuple[SmithyRule, dict[str, Any]]] = {}
+
+    def _match(self, request: Request) -> tuple[OperationModel | None, dict[str, Any]]:
+        key = (request.method, self._get_path(request))
+        matched = self._matched.get(key)
+        if matched is None:
+            matcher = self._map.bind(request.host)
+            try:
+                rule, arguments = _match_path(matcher, _get_path_info_for_matching(key[1]), request.method)
+            except MethodNotAllowed as not_allowed:
+                raise NotFound() from not_allowed
+            assert isinstance(rule, SmithyRule)
+            matched = (rule, to_uri_params(arguments))
+            if len(self._matched) >= self.REMEMBERED:
+                self._matched.clear()
+            self._matched[key] = matched
+        rule, uri_params = matched
+        return rule.match_request(request), dict(uri_params)
 
 
 class _PathRule(SmithyRule):
