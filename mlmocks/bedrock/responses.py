@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlmocks.core.responses import ServiceResponse
+from mlmocks.core.responses import ServiceResponse, TagOperations
 
 from .exceptions import ValidationException
 from .models import BedrockBackend, bedrock_backends
@@ -12,7 +12,7 @@ from .models import BedrockBackend, bedrock_backends
 _OUR_RESOURCE_TYPES = (":model-import-job/", ":imported-model/")
 
 
-class BedrockResponse(ServiceResponse):
+class BedrockResponse(TagOperations, ServiceResponse):
     SERVICE = "bedrock"
     BACKENDS = bedrock_backends
     VALIDATION_ERROR = ValidationException
@@ -52,17 +52,6 @@ class BedrockResponse(ServiceResponse):
     def delete_imported_model(self, model_identifier: str) -> dict[str, Any]:
         self.backend.delete_imported_model(model_identifier)
         return {}
-
-    def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> dict[str, Any]:
-        self.backend.tag_resource(resource_arn, tags)
-        return {}
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
-        self.backend.untag_resource(resource_arn, tag_keys)
-        return {}
-
-    def list_tags_for_resource(self, resource_arn: str) -> dict[str, Any]:
-        return {"tags": self.backend.list_tags_for_resource(resource_arn)}
 
 
 RESPONSE_CLASS = BedrockResponse

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from mlmocks.core.responses import ServiceResponse
+from mlmocks.core.responses import ServiceResponse, TagOperations
 from mlmocks.core.spec import operation_model
 
 from .exceptions import AccessDeniedException, ResourceNotFoundException, ValidationException
@@ -20,7 +20,7 @@ def _names_missing_resources(operation: str) -> bool:
     return any(error.name == "ResourceNotFoundException" for error in errors)
 
 
-class CleanRoomsMLResponse(ServiceResponse):
+class CleanRoomsMLResponse(TagOperations, ServiceResponse):
     SERVICE = "cleanroomsml"
     BACKENDS = cleanroomsml_backends
     VALIDATION_ERROR = ValidationException
@@ -159,19 +159,6 @@ class CleanRoomsMLResponse(ServiceResponse):
     def cancel_trained_model_inference_job(self, **params: Any) -> dict[str, Any]:
         self.backend.cancel_trained_model_inference_job(**params)
         return {}
-
-    # -- tags ------------------------------------------------------------------------------------
-
-    def tag_resource(self, resource_arn: str, tags: dict[str, str]) -> dict[str, Any]:
-        self.backend.tag_resource(resource_arn, tags)
-        return {}
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
-        self.backend.untag_resource(resource_arn, tag_keys)
-        return {}
-
-    def list_tags_for_resource(self, resource_arn: str) -> dict[str, Any]:
-        return {"tags": self.backend.list_tags_for_resource(resource_arn)}
 
 
 RESPONSE_CLASS = CleanRoomsMLResponse

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from mlmocks.core.responses import ServiceResponse
+from mlmocks.core.responses import ServiceResponse, TagOperations
 
 from .exceptions import ValidationException
 from .models import LookoutVisionBackend, lookoutvision_backends
@@ -29,7 +29,8 @@ def idempotent(handler: Handler) -> Handler:
     return respond
 
 
-class LookoutVisionResponse(ServiceResponse):
+class LookoutVisionResponse(TagOperations, ServiceResponse):
+    TAGS_MEMBER = "Tags"
     SERVICE = "lookoutvision"
     BACKENDS = lookoutvision_backends
     VALIDATION_ERROR = ValidationException
@@ -165,19 +166,6 @@ class LookoutVisionResponse(ServiceResponse):
             "ModelPackagingJobs": [job.metadata() for job in page.items],
             "NextToken": page.next_token,
         }
-
-    # -- tags -------------------------------------------------------------------------------------
-
-    def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> dict[str, Any]:
-        self.backend.tag_resource(resource_arn, tags)
-        return {}
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
-        self.backend.untag_resource(resource_arn, tag_keys)
-        return {}
-
-    def list_tags_for_resource(self, resource_arn: str) -> dict[str, Any]:
-        return {"Tags": self.backend.list_tags_for_resource(resource_arn)}
 
 
 RESPONSE_CLASS = LookoutVisionResponse
