@@ -48,7 +48,6 @@ def job_names(bedrock: Any) -> list[str]:
 FIXTURE = ReliabilityFixture(
     client=client,
     setup=setup,
-    prepare=lambda make: None,
     create_job=create_job,
     job_names=job_names,
     conflict_code="ConflictException",

@@ -68,7 +68,6 @@ def job_names(neptune: Any) -> list[str]:
 FIXTURE = ReliabilityFixture(
     client=client,
     setup=setup,
-    prepare=lambda make: None,
     create_job=create_job,
     job_names=job_names,
     conflict_code="InvalidParameterException",

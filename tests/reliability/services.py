@@ -33,14 +33,14 @@ class ReliabilityFixture:
     #: name them, or whole values that pass the service's own checks (the fuzzer draws
     #: these often for members of that name).
     setup: Callable[[Make], dict[str, list[Any]]]
-    #: Whatever the jobs below need (a project, a trained model...), run once per reset.
-    prepare: Callable[[Make], None]
     #: Start one job called ``name``.
     create_job: Callable[[Client, str], Any]
     #: Every job's name, all pages followed.
     job_names: Callable[[Client], list[str]]
     #: The error code of a create whose name is taken.
     conflict_code: str
+    #: Whatever the jobs below need (a project, a trained model...), run once per reset.
+    prepare: Callable[[Make], None] = lambda make: None
     #: Start one job called ``name`` with an idempotency token (None: no tokens).
     create_job_with_token: Callable[[Client, str, str], str] | None = None
     #: Stop / delete a job by name (None: the service has no such call).
