@@ -7,10 +7,11 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from moto.core.base_backend import BackendDict, BaseBackend, backend_lock
+from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
 from .jobs import Job
+from .moto_compat import put_backends_first
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -80,12 +81,7 @@ class SharedHostBackendDict(BackendDict):
     when first used, ours answers for the resources it owns (its ``owns_arn``)."""
 
     def _create_account_specific_backend(self, account_id: str) -> None:
-        with backend_lock:
-            new = self not in BackendDict._instances  # type: ignore[misc]
-            super()._create_account_specific_backend(account_id)
-            if new:
-                BackendDict._instances.remove(self)  # type: ignore[misc]
-                BackendDict._instances.insert(0, self)  # type: ignore[misc]
+        put_backends_first(self, lambda: super(SharedHostBackendDict, self)._create_account_specific_backend(account_id))
 
 
 def tag_dict(tags: Iterable[Mapping[str, Any]] | None, key: str = "key", value: str = "value") -> dict[str, str]:

@@ -122,9 +122,7 @@ def register() -> None:
     with _lock:
         if _registered:
             return
-        import moto.backend_index as backend_index
-        import moto.backends as moto_backends
-
+        from .moto_compat import insert_url_patterns, wrap_get_backend
         from .spec import lend_models_to_botocore
 
         lend_models_to_botocore()
@@ -134,21 +132,7 @@ def register() -> None:
             for spec in by_key.values()
             for url_base in spec.url_bases
         ]
-        # In place: moto's server keeps a reference to this very list.
-        backend_index.backend_url_patterns[0:0] = patterns
-        moto_backends.get_backend = _get_backend_with(  # type: ignore[assignment]
-            by_key, moto_backends.get_backend
-        )
+        insert_url_patterns(patterns)
+        wrap_get_backend(lambda name: by_key[name].backends() if name in by_key else None)
         _registered = True
 
-
-def _get_backend_with(
-    by_key: dict[str, ServiceSpec], moto_get_backend: Callable[[Any], Any]
-) -> Callable[[Any], Any]:
-    def get_backend(name: Any) -> Any:
-        spec = by_key.get(name)
-        if spec is not None:
-            return spec.backends()
-        return moto_get_backend(name)
-
-    return get_backend

@@ -26,23 +26,23 @@ from moto.core.common_types import TYPE_RESPONSE
 from moto.core.model import OperationModel
 from moto.core.request import Request, determine_request_protocol
 from moto.core.responses import BaseResponse
-from moto.core.routing import (
-    ActionCandidate,
-    ProtocolRouter,
-    RequiredArg,
-    RestRouter,
-    SmithyRule,
-    _get_path_info_for_matching,
-    _match_path,
-    get_router_class,
-    to_uri_params,
-    to_werkzeug_rule_string,
-)
 from moto.utilities.utils import get_partition
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .errors import InvalidInput, ServiceError
 from .listing import InvalidToken
+from .moto_compat import (
+    ActionCandidate,
+    ProtocolRouter,
+    RequiredArg,
+    RestRouter,
+    SmithyRule,
+    get_router_class,
+    match_path,
+    moto_url_paths,
+    to_uri_params,
+    to_werkzeug_rule_string,
+)
 from .serialization import serializer_class
 from .spec import service_model
 from .validation import parse_request
@@ -114,7 +114,7 @@ class _RememberingPaths:
         if matched is None:
             matcher = self._map.bind(request.host)
             try:
-                rule, arguments = _match_path(matcher, _get_path_info_for_matching(key[1]), request.method)
+                rule, arguments = match_path(matcher, key[1], request.method)
             except MethodNotAllowed as not_allowed:
                 raise NotFound() from not_allowed
             assert isinstance(rule, SmithyRule)
@@ -166,14 +166,7 @@ def _message_member(service: str) -> str:
 @cache
 def _moto_url_paths(moto_service: str) -> list[tuple[re.Pattern[str], Callable[..., Any]]]:
     """moto's own path -> handler table of a service, in moto's matching order."""
-    from moto.backends import _import_backend
-    from moto.core import DEFAULT_ACCOUNT_ID
-
-    safe_name = moto_service.replace("-", "")
-    backend: Any = _import_backend(safe_name, f"{safe_name}_backends")[DEFAULT_ACCOUNT_ID][
-        "us-east-1"
-    ]
-    return [(re.compile(path), handler) for path, handler in backend.url_paths.items()]
+    return moto_url_paths(moto_service)
 
 
 @cache

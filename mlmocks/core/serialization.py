@@ -19,14 +19,15 @@ from typing import Any
 
 from botocore.model import Shape
 from moto.core.constants import MISSING
-from moto.core.serialize import (
+from moto.core.utils import get_value
+
+from .moto_compat import (
     AttributePickerContext,
     BaseJSONSerializer,
     ResponseSerializer,
     XFormedAttributePicker,
     get_serializer_class,
 )
-from moto.core.utils import get_value
 
 
 class _RememberingPicker(XFormedAttributePicker):

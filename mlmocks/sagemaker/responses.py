@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlmocks.core.moto_compat import moto_holds_sagemaker_arn
 from mlmocks.core.responses import ServiceResponse
 
 from .exceptions import ValidationException
@@ -35,12 +36,7 @@ class SageMakerResponse(ServiceResponse):
         return is_compilation_job_arn(arn) or not self._held_by_moto(arn)
 
     def _held_by_moto(self, arn: str) -> bool:
-        from moto.sagemaker.models import sagemaker_backends as moto_backends
-
-        try:
-            return moto_backends[self.current_account][self.region]._get_resource_from_arn(arn) is not None
-        except Exception:  # noqa: BLE001 - whatever moto cannot read, it does not hold
-            return False
+        return moto_holds_sagemaker_arn(self.current_account, self.region, arn)
 
     # -- compilation jobs ---------------------------------------------------------------
 

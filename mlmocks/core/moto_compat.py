@@ -1,0 +1,132 @@
+"""The one module that reaches into moto's private internals.
+
+mlmocks is a plugin for moto and leans on parts of moto that are not its public API:
+routing helpers, the list of every BackendDict, the table of URL patterns, private
+methods it overrides. Every such name is reached through here, and
+``tests/core/test_moto_compat.py`` imports and exercises each one, so a moto release that
+renames or reshapes one fails that test, named, instead of an import deep in a service.
+
+The supported moto range is ``setup.cfg``'s (moto 5.2.5 is the first with
+``moto.core.routing``); ``PRIVATE_METHODS`` lists the private methods mlmocks overrides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import moto.backend_index as _backend_index
+import moto.backends as _moto_backends
+from moto.core.base_backend import BackendDict, backend_lock
+from moto.core.routing import (
+    ActionCandidate,
+    ProtocolRouter,
+    RequiredArg,
+    RestRouter,
+    SmithyRule,
+    _get_path_info_for_matching,
+    _match_path,
+    get_router_class,
+    to_uri_params,
+    to_werkzeug_rule_string,
+)
+from moto.core.serialize import (
+    AttributePickerContext,
+    BaseJSONSerializer,
+    ResponseSerializer,
+    XFormedAttributePicker,
+    get_serializer_class,
+)
+
+__all__ = [
+    "PRIVATE_METHODS",
+    "ActionCandidate",
+    "AttributePickerContext",
+    "BaseJSONSerializer",
+    "ProtocolRouter",
+    "RequiredArg",
+    "ResponseSerializer",
+    "RestRouter",
+    "SmithyRule",
+    "XFormedAttributePicker",
+    "get_router_class",
+    "get_serializer_class",
+    "insert_url_patterns",
+    "match_path",
+    "moto_holds_sagemaker_arn",
+    "moto_url_paths",
+    "put_backends_first",
+    "to_uri_params",
+    "to_werkzeug_rule_string",
+    "wrap_get_backend",
+]
+
+#: Private methods of moto's classes that mlmocks overrides (class, method name): the
+#: routers' matching and rule building (core/responses.py), the serializers' walk
+#: (core/serialization.py). The compat test checks each still exists.
+PRIVATE_METHODS: tuple[tuple[type, str], ...] = (
+    (RestRouter, "_match"),
+    (RestRouter, "_create_rules"),
+    (SmithyRule, "_initialize_candidates"),
+    (ResponseSerializer, "_serialize"),
+    (ResponseSerializer, "_serialize_type_structure"),
+    (ResponseSerializer, "_serialize_type_timestamp"),
+    (ResponseSerializer, "_default_serialize"),
+    (BaseJSONSerializer, "_serialize_type_string"),
+)
+
+
+def match_path(matcher: Any, path: str, method: str) -> tuple[Any, Any]:
+    """moto's REST path matching: the werkzeug rule and arguments of ``path``."""
+    return _match_path(matcher, _get_path_info_for_matching(path), method)
+
+
+def moto_url_paths(moto_service: str) -> list[tuple[re.Pattern[str], Callable[..., Any]]]:
+    """moto's own path -> handler table of a service, in moto's matching order."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    safe_name = moto_service.replace("-", "")
+    backends: Any = _moto_backends._import_backend(safe_name, f"{safe_name}_backends")
+    backend = backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    return [(re.compile(path), handler) for path, handler in backend.url_paths.items()]
+
+
+def put_backends_first(backends: BackendDict[Any], create: Callable[[], None]) -> None:
+    """Run ``create`` (which makes an account's backend) and, if that was this
+    BackendDict's first, put it first among moto's BackendDicts: moto's Resource Groups
+    Tagging API asks them in that order, and the first to claim an ARN answers for it."""
+    instances: list[Any] = BackendDict._instances  # type: ignore[misc]
+    with backend_lock:
+        new = backends not in instances
+        create()
+        if new and backends in instances:
+            instances.remove(backends)
+            instances.insert(0, backends)
+
+
+def insert_url_patterns(patterns: list[tuple[str, re.Pattern[str]]]) -> None:
+    """Put ``patterns`` (service key, URL regex) before moto's own, in place: moto's
+    server keeps a reference to that very list."""
+    _backend_index.backend_url_patterns[0:0] = patterns
+
+
+def wrap_get_backend(own: Callable[[str], Any | None]) -> None:
+    """Make ``moto.backends.get_backend`` ask ``own`` first (None: moto's own service)."""
+    moto_get_backend = _moto_backends.get_backend
+
+    def get_backend(name: Any) -> Any:
+        found = own(name)
+        return moto_get_backend(name) if found is None else found
+
+    _moto_backends.get_backend = get_backend
+
+
+def moto_holds_sagemaker_arn(account_id: str, region: str, arn: str) -> bool:
+    """Whether moto's SageMaker backend holds a resource with this ARN."""
+    from moto.sagemaker.models import sagemaker_backends
+
+    try:
+        return sagemaker_backends[account_id][region]._get_resource_from_arn(arn) is not None
+    except Exception:  # noqa: BLE001 - whatever moto cannot read, it does not hold
+        return False

@@ -1,0 +1,80 @@
+"""Every private moto name mlmocks relies on, imported and exercised in one place.
+
+A moto release that renames or reshapes one of them fails here, by name, rather than as
+an import error deep in a service (see mlmocks/core/moto_compat.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+import boto3
+import pytest
+from moto.core.base_backend import BackendDict, BaseBackend
+
+from mlmocks import mock_mljobs
+from mlmocks.core import moto_compat
+from mlmocks.core.spec import service_model
+
+
+@pytest.mark.parametrize(
+    ("owner", "method"),
+    moto_compat.PRIVATE_METHODS,
+    ids=[f"{owner.__name__}.{name}" for owner, name in moto_compat.PRIVATE_METHODS],
+)
+def test_each_overridden_private_method_still_exists(owner: type, method: str) -> None:
+    assert callable(getattr(owner, method, None)), f"moto's {owner.__name__} has no {method}"
+
+
+def test_rest_path_matching_finds_the_rule_and_labels() -> None:
+    model = service_model("bedrock")
+    router = moto_compat.get_router_class("bedrock", model.protocol)(model)
+    assert isinstance(router, moto_compat.RestRouter)
+    matcher = router._map.bind("bedrock.us-east-1.amazonaws.com")
+    rule, arguments = moto_compat.match_path(matcher, "/model-import-jobs/job-1", "GET")
+    assert isinstance(rule, moto_compat.SmithyRule)
+    assert moto_compat.to_uri_params(arguments) == {"jobIdentifier": "job-1"}
+    assert "<" in moto_compat.to_werkzeug_rule_string("/a/{b}")
+
+
+def test_moto_url_paths_are_moto_services_own_handlers() -> None:
+    paths = moto_compat.moto_url_paths("bedrock")
+    assert paths and all(isinstance(pattern, re.Pattern) and callable(handler) for pattern, handler in paths)
+
+
+def test_url_patterns_and_backend_lookup_are_hooked_into_moto() -> None:
+    import moto.backend_index
+    import moto.backends
+
+    with mock_mljobs():
+        keys = [key for key, _ in moto.backend_index.backend_url_patterns]
+        assert keys[0].startswith("mlmocks_")
+        backends = moto.backends.get_backend("mlmocks_bedrock")
+        assert isinstance(backends, BackendDict)
+        assert moto.backends.get_backend("s3") is not None  # moto's own still found
+
+
+class _Probe(BaseBackend):
+    pass
+
+
+def test_backends_can_be_put_first_among_motos() -> None:
+    probe: BackendDict[_Probe] = BackendDict(_Probe, "sts")
+    moto_compat.put_backends_first(probe, lambda: BackendDict._create_account_specific_backend(probe, "123456789012"))
+    instances = BackendDict._instances  # type: ignore[misc]
+    try:
+        assert instances[0] is probe
+    finally:
+        instances.remove(probe)
+
+
+@mock_mljobs
+def test_sagemaker_arn_lookup_tells_motos_resources_from_others() -> None:
+    sagemaker = boto3.client("sagemaker", region_name="us-east-1")
+    arn = sagemaker.create_model(
+        ModelName="m",
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/r",
+        PrimaryContainer={"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/i:1"},
+    )["ModelArn"]
+    assert moto_compat.moto_holds_sagemaker_arn("123456789012", "us-east-1", arn)
+    assert not moto_compat.moto_holds_sagemaker_arn("123456789012", "us-east-1", arn + "-nobody")
