@@ -2,10 +2,12 @@
 
 Tests record what they did here (requests fuzzed, races run, faults injected). With
 xdist each worker hands its figures to the controller through ``workeroutput``; the
-controller (or the only process) writes ``RELIABILITY.md`` at the repository root once a
-run has covered every implemented operation in both modes with no test filter, so a
-partial run never overwrites it. ``MLMOCKS_RELIABILITY_REPORT`` names another file to
-write (or ``-`` for none).
+controller (or the only process) writes ``build/RELIABILITY.md`` (ignored by git, so a
+test run leaves the tree clean) once a run has covered every implemented operation in both
+modes with no test filter, so a partial run never overwrites it.
+``MLMOCKS_RELIABILITY_REPORT`` names another file to write (or ``-`` for none):
+``MLMOCKS_RELIABILITY_REPORT=RELIABILITY.md python -m pytest -n 2`` refreshes the
+committed snapshot, the only way it is rewritten.
 """
 
 from __future__ import annotations
@@ -154,7 +156,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 
 def _write_if_complete(config: pytest.Config) -> None:
-    target = os.environ.get("MLMOCKS_RELIABILITY_REPORT", str(ROOT / "RELIABILITY.md"))
+    target = os.environ.get("MLMOCKS_RELIABILITY_REPORT", str(ROOT / "build" / "RELIABILITY.md"))
     if target == "-" or not FIGURES.fuzz:
         return
     if config.getoption("keyword") or config.getoption("markexpr") or config.getoption("lf", False):
@@ -165,7 +167,9 @@ def _write_if_complete(config: pytest.Config) -> None:
     covered = {op for op, modes in FIGURES.fuzz.items() if {"decorator", "server"} <= set(modes)}
     if not expected <= covered:
         return
-    Path(target).write_text(render(FIGURES))
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(FIGURES))
 
 
 # -- the document ----------------------------------------------------------------------------

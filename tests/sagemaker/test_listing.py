@@ -6,8 +6,10 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.serialize import create_serializer
 from freezegun import freeze_time
 
 from tests.modes import Aws
@@ -15,9 +17,31 @@ from tests.modes import Aws
 from .helpers import KIND, OUTPUT, create_job, error_of, names, status
 
 
+def _client_sends_milliseconds() -> bool:
+    """Whether the installed botocore sends request timestamps to the millisecond (older
+    releases send whole seconds, so bounds read from a response lose their fraction)."""
+    operation = boto3.session.Session().client("sagemaker", region_name="us-east-1").meta.service_model.operation_model(
+        "ListCompilationJobs"
+    )
+    bound = datetime(2024, 1, 1, 0, 0, 0, 500000, tzinfo=timezone.utc)
+    body = create_serializer("json").serialize_to_request({"CreationTimeAfter": bound}, operation)["body"]
+    return b".5" in body
+
+
+MILLISECONDS = _client_sends_milliseconds()
+#: Times are shown to the millisecond: keep the steps of a test apart (a second apart
+#: where the client sends whole seconds).
+STEP = 0.003 if MILLISECONDS else 1.01
+
+
+def after_bound(moment: datetime) -> datetime:
+    """A lower bound that excludes ``moment`` once the client has sent it (a client that
+    sends whole seconds would cut it down to before ``moment``: round up instead)."""
+    return moment if MILLISECONDS else moment.replace(microsecond=0) + timedelta(seconds=1)
+
+
 def later() -> None:
-    """Times are shown to the millisecond: keep the steps of a test apart."""
-    time.sleep(0.003)
+    time.sleep(STEP)
 
 
 def make_jobs(aws: Aws) -> Any:
@@ -75,16 +99,16 @@ def test_filters(aws: Aws) -> None:
 
     everything = list_jobs()["CompilationJobSummaries"]
     times = [j["CreationTime"] for j in everything]
-    after = list_jobs(CreationTimeAfter=times[2])["CompilationJobSummaries"]
+    after = list_jobs(CreationTimeAfter=after_bound(times[2]))["CompilationJobSummaries"]
     assert names(after) == ["delta-job", "echo-job"]
     before = list_jobs(CreationTimeBefore=times[1])["CompilationJobSummaries"]
     assert names(before) == ["alpha-job"]
-    between = list_jobs(CreationTimeAfter=times[0], CreationTimeBefore=times[3])
+    between = list_jobs(CreationTimeAfter=after_bound(times[0]), CreationTimeBefore=times[3])
     assert names(between["CompilationJobSummaries"]) == ["bravo-job", "charlie-job"]
 
     # delta was modified last; echo not since it was created, before anything moved.
     modified = {j["CompilationJobName"]: j["LastModifiedTime"] for j in everything}
-    newest = list_jobs(LastModifiedTimeAfter=modified["charlie-job"])["CompilationJobSummaries"]
+    newest = list_jobs(LastModifiedTimeAfter=after_bound(modified["charlie-job"]))["CompilationJobSummaries"]
     assert names(newest) == ["delta-job"]
     oldest = list_jobs(LastModifiedTimeBefore=modified["alpha-job"])["CompilationJobSummaries"]
     assert names(oldest) == ["echo-job"]
