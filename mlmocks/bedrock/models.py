@@ -193,7 +193,6 @@ class BedrockBackend(ServiceBackend):
         return model
 
     def get_imported_model(self, model_identifier: str) -> ImportedModel:
-        self.settle_jobs()
         arn = self._model_arn_by_name.get(model_identifier, model_identifier)
         model = self.imported_models.get(arn)
         if model is None:
@@ -210,7 +209,6 @@ class BedrockBackend(ServiceBackend):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> Page[ImportedModel]:
-        self.settle_jobs()
 
         def wanted(model: ImportedModel) -> bool:
             return _created_between(
@@ -245,16 +243,14 @@ class BedrockBackend(ServiceBackend):
     # -- helpers -------------------------------------------------------------------------
 
     def _taggable(self, arn: str) -> ModelImportJob | ImportedModel:
-        self.settle_jobs()
         resource = self.import_jobs.get(arn) or self.imported_models.get(arn)
         if resource is None:
             raise ResourceNotFoundException(f"The resource {arn} was not found")
         return resource
 
     def _model_name_taken(self, name: str) -> bool:
-        self.settle_jobs()
         # Only an import still running claims its model's name (a failed one creates none):
-        # once settled, those are the unfinished jobs, not every job ever created.
+        # settled before every request, those are the unfinished jobs, not every job ever created.
         return name in self._model_arn_by_name or any(
             isinstance(job, ModelImportJob) and job.imported_model_name == name
             for job in self.unfinished_jobs()

@@ -36,7 +36,7 @@ class BedrockResponse(TagOperations, ServiceResponse):
         return {"jobArn": job.job_arn}
 
     def get_model_import_job(self, job_identifier: str) -> Any:
-        return self.backend.get_model_import_job(job_identifier).describe()
+        return self.backend.get_model_import_job(job_identifier).observe()
 
     def list_model_import_jobs(self, **params: Any) -> dict[str, Any]:
         page = self.backend.list_model_import_jobs(**params)

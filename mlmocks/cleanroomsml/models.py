@@ -125,7 +125,7 @@ class Collaboration:
     def has_member(self, account_id: str) -> bool:
         return account_id in self.memberships
 
-    def describe(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         return {
             "collaborationId": self.collaboration_id,
             "name": self.name,
@@ -169,7 +169,7 @@ class CollaborationDirectory(BaseBackend):
     def declare(self, collaboration_id: str, members: Mapping[str, str], name: str) -> Collaboration:
         existing = self.collaborations.get(collaboration_id)
         if existing is not None:
-            if existing.describe()["members"] == dict(members):
+            if existing.detail()["members"] == dict(members):
                 return existing  # declaring the same collaboration again changes nothing
             raise ControlError(f"collaboration {collaboration_id} is already declared with other members")
         for membership_id in members.values():
@@ -223,7 +223,7 @@ def declare_collaboration(
         raise ControlError(f"unknown region {region!r}") from None
     with directory.lock:
         collaboration = directory.declare(collaboration_id, dict(members), name or collaboration_id)
-        return collaboration.describe()
+        return collaboration.detail()
 
 
 # -- resources --------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ class ConfiguredModelAlgorithm:
             description=self.description,
         )
 
-    def describe(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         return _present(
             **self.summary(),
             trainingContainerConfig=self.training_container_config,
@@ -312,7 +312,7 @@ class Association:
             collaborationIdentifier=self.membership.collaboration.collaboration_id,
         )
 
-    def describe(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         return _present(**self.summary(), privacyConfiguration=self.privacy_configuration, tags=self.tags)
 
     def collaboration_summary(self) -> dict[str, Any]:
@@ -432,7 +432,7 @@ class TrainedModel(Job):
             trainingContainerImageDigest=self.image_digest,
         )
 
-    def describe_model(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         view = self.collaboration_view()
         del view["creatorAccountId"]
         return _present(
@@ -558,7 +558,7 @@ class InferenceJob(Job):
     def collaboration_summary(self) -> dict[str, Any]:
         return {**self.summary(), "creatorAccountId": self.creator_account_id}
 
-    def describe_job(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         return _present(
             **self.summary(),
             dataSource=self.data_source,

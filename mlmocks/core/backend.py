@@ -51,7 +51,8 @@ class ServiceBackend(BaseBackend):
     def settle_jobs(self) -> None:
         """Let every unfinished job move on, so the side effects of finishing (resources
         a completed job creates) are in place before anyone looks for them. Statuses move
-        lazily, and a job nobody described may well have finished by now."""
+        lazily, and a job nobody looked at may well have finished by now. The dispatcher
+        calls it once per request, under the backend's lock, before the handler runs."""
         self._unfinished_jobs = [job for job in self._unfinished_jobs if not job.is_finished]
 
     def unfinished_jobs(self) -> list[Job]:

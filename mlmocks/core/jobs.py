@@ -5,7 +5,7 @@ A ``Lifecycle`` names a job kind (its state-manager model name, e.g.
 happy path, the failure status that ends a failed job, and the statuses a stopped job
 walks through. How fast a job walks is moto's state-manager setting for that name,
 exactly as for moto's own models: ``immediate`` (the default: a job is found at its end
-the first time it is looked at), ``manual`` (one step after ``times`` describes) or
+the first time it is looked at), ``manual`` (one step after ``times`` looks by a client) or
 ``time`` (one step every ``seconds``), so ``/moto-api/state-manager/set-transition``
 works on mlmocks' jobs too.
 
@@ -132,10 +132,6 @@ class Job:
     def is_finished(self) -> bool:
         return self.status in self.LIFECYCLE.terminal
 
-    def advance(self) -> None:
-        """One more look at the job, for ``manual`` progression (moto calls it per describe)."""
-        self._ticks += 1
-
     def step(self) -> str:
         """Move one status on now, whatever the progression (a test author's push)."""
         if self._position + 1 < len(self._path):
@@ -195,7 +191,7 @@ class Job:
     def _enter(self, position: int, at: datetime) -> None:
         self._position = position
         self._entered_at = at
-        # Describes are counted from the status a job entered, however it got there (a
+        # Looks are counted from the status a job entered, however it got there (a
         # step of its own, a stop, a test author's push).
         self._ticks = 0
         status = self._path[position]
@@ -205,8 +201,10 @@ class Job:
         self.on_enter(status, at)
         _status_changed()
 
-    def describe(self) -> Any:
-        """Called by a service's describe/get: counts a look, then moves the status on."""
-        self.advance()
+    def observe(self) -> Any:
+        """A client looked at the job (its Get/Describe): counts the look, for ``manual``
+        progression, and moves the status on. (The job control's ``advance`` is not a
+        look: it pushes a status whatever the progression, through ``step``.)"""
+        self._ticks += 1
         self._progress()
         return self

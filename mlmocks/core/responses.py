@@ -371,6 +371,10 @@ class ServiceResponse(BaseResponse):
             kwargs = {xform_name(name): value for name, value in self.params.items()}
             backend = self.backend
             with backend.lock:
+                # Statuses move lazily; settled once here, every job that has finished by
+                # now has left its side effects (the model a completed import creates)
+                # before the handler looks, so no handler settles jobs itself.
+                backend.settle_jobs()
                 result = handler(self, **kwargs)
         except HTTPException as denied:  # moto's IAM said no: in this service's own format
             message = getattr(denied, "message", None) or str(denied.description)

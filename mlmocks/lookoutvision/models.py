@@ -126,13 +126,13 @@ class Resource(Job):
         failure = operation.failure if operation is not None else self.failure
         return failure or self.MESSAGES.get(self.status, "")
 
-    def describe(self) -> Resource:
+    def observe(self) -> Resource:
         """Count a look at whichever job the status is read from (manual progression)."""
         operation = self._active_operation()
         if operation is not None:
-            operation.describe()
+            operation.observe()
         else:
-            super().describe()
+            super().observe()
         return self
 
 
@@ -200,7 +200,7 @@ class Dataset(Resource):
             "Anomaly": anomaly,
         }
 
-    def metadata(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         return {
             "DatasetType": self.dataset_type,
             "CreationTimestamp": self.creation_time,
@@ -212,19 +212,19 @@ class Dataset(Resource):
         """What CreateDataset answers: the dataset as it was created."""
         status = self.created_status
         return {
-            **self.metadata(),
+            **self.summary(),
             "Status": status,
             "StatusMessage": _DATASET_MESSAGES.get(status, ""),
         }
 
-    def details(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         """What DescribeDataset answers."""
         updated = max(
             self.last_modified_time,
             self.update.last_modified_time if self.update else self.creation_time,
         )
         return {
-            **self.metadata(),
+            **self.summary(),
             "ProjectName": self.project.project_name,
             "LastUpdatedTimestamp": updated,
             "ImageStats": self.image_stats(),
@@ -355,7 +355,7 @@ class Model(Resource):
         key = f"{location.get('Prefix', '')}{self.project.project_name}/model/{self.model_version}/{name}"
         return {"Bucket": location["Bucket"], "Key": key}
 
-    def metadata(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         return {
             "CreationTimestamp": self.creation_time,
             "ModelVersion": self.model_version,
@@ -370,16 +370,16 @@ class Model(Resource):
         """What CreateModel answers: the model as training starts."""
         status = MODEL.happy_path[0]
         return {
-            **self.metadata(),
+            **self.summary(),
             "Status": status,
             "StatusMessage": _MODEL_MESSAGES[status],
             "Performance": None,
         }
 
-    def details(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         """What DescribeModel answers."""
         return {
-            **self.metadata(),
+            **self.summary(),
             "OutputConfig": self.output_config,
             "EvaluationManifest": self._evaluation_object("evaluation-manifest.json"),
             "EvaluationResult": self._evaluation_object("evaluation-result.json"),
@@ -448,7 +448,7 @@ class PackagingJob(Job):
                 }
             }
 
-    def metadata(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         return {
             "JobName": self.job_name,
             "ProjectName": self.project.project_name,
@@ -461,10 +461,10 @@ class PackagingJob(Job):
             "LastUpdatedTimestamp": self.last_modified_time,
         }
 
-    def details(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         """What DescribeModelPackagingJob answers."""
         return {
-            **self.metadata(),
+            **self.summary(),
             "ModelPackagingConfiguration": self.configuration,
             "ModelPackagingOutputDetails": self.output_details,
         }
@@ -483,19 +483,19 @@ class Project:
         self.last_version = 0
         self.packaging_jobs: Store[PackagingJob] = Store()  # by job name
 
-    def metadata(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         return {
             "ProjectArn": self.project_arn,
             "ProjectName": self.project_name,
             "CreationTimestamp": self.creation_time,
         }
 
-    def details(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         """What DescribeProject answers."""
         datasets = [
-            self.datasets[kind].metadata() for kind in ("train", "test") if kind in self.datasets
+            self.datasets[kind].summary() for kind in ("train", "test") if kind in self.datasets
         ]
-        return {**self.metadata(), "Datasets": datasets}
+        return {**self.summary(), "Datasets": datasets}
 
 
 @dataclass
@@ -554,9 +554,8 @@ class LookoutVisionBackend(ServiceBackend):
         return project
 
     def project(self, project_name: str) -> Project:
-        """The project, with every job that finished since the last call done (a deleted
-        dataset or model gone, completed updates applied)."""
-        self.settle_jobs()
+        """The project (jobs settled before the request: a deleted dataset or model gone,
+        completed updates applied)."""
         project = self.projects.get(project_name)
         if project is None:
             raise ResourceNotFoundException(
@@ -616,7 +615,7 @@ class LookoutVisionBackend(ServiceBackend):
     def describe_dataset(self, project_name: str, dataset_type: str) -> Dataset:
         """The dataset, after counting this look (manual progression); a dataset whose
         deletion this look completed is gone."""
-        self.dataset(project_name, dataset_type).describe()
+        self.dataset(project_name, dataset_type).observe()
         return self.dataset(project_name, dataset_type)
 
     def update_dataset_entries(
@@ -755,7 +754,7 @@ class LookoutVisionBackend(ServiceBackend):
         """The model, after counting this look (manual progression); a model whose deletion
         this look completed is gone."""
         model = self.model(project_name, model_version)
-        model.describe()
+        model.observe()
         return self.model(project_name, model.model_version)
 
     def list_models(
@@ -943,7 +942,6 @@ class LookoutVisionBackend(ServiceBackend):
             return f"The manifest file {location} is not valid: {problem}"
 
     def _model_by_arn(self, arn: str) -> Model:
-        self.settle_jobs()
         prefix = self.arn("model/")
         if arn.startswith(prefix) and arn.count("/") == 2:
             project_name, version = arn[len(prefix) :].split("/")

@@ -43,17 +43,17 @@ class LookoutVisionResponse(TagOperations, ServiceResponse):
 
     @idempotent
     def create_project(self, project_name: str) -> dict[str, Any]:
-        return {"ProjectMetadata": self.backend.create_project(project_name).metadata()}
+        return {"ProjectMetadata": self.backend.create_project(project_name).summary()}
 
     def describe_project(self, project_name: str) -> dict[str, Any]:
-        return {"ProjectDescription": self.backend.project(project_name).details()}
+        return {"ProjectDescription": self.backend.project(project_name).detail()}
 
     def list_projects(
         self, next_token: str | None = None, max_results: int | None = None
     ) -> dict[str, Any]:
         page = self.backend.list_projects(next_token, max_results)
         return {
-            "Projects": [project.metadata() for project in page.items],
+            "Projects": [project.summary() for project in page.items],
             "NextToken": page.next_token,
         }
 
@@ -74,7 +74,7 @@ class LookoutVisionResponse(TagOperations, ServiceResponse):
         return {
             "DatasetDescription": self.backend.describe_dataset(
                 project_name, dataset_type
-            ).details()
+            ).detail()
         }
 
     @idempotent
@@ -108,14 +108,14 @@ class LookoutVisionResponse(TagOperations, ServiceResponse):
 
     def describe_model(self, project_name: str, model_version: str) -> dict[str, Any]:
         return {
-            "ModelDescription": self.backend.describe_model(project_name, model_version).details()
+            "ModelDescription": self.backend.describe_model(project_name, model_version).detail()
         }
 
     def list_models(
         self, project_name: str, next_token: str | None = None, max_results: int | None = None
     ) -> dict[str, Any]:
         page = self.backend.list_models(project_name, next_token, max_results)
-        return {"Models": [model.metadata() for model in page.items], "NextToken": page.next_token}
+        return {"Models": [model.summary() for model in page.items], "NextToken": page.next_token}
 
     @idempotent
     def delete_model(self, project_name: str, model_version: str) -> dict[str, Any]:
@@ -155,15 +155,15 @@ class LookoutVisionResponse(TagOperations, ServiceResponse):
         return {"JobName": self.backend.start_model_packaging_job(project_name, **params).job_name}
 
     def describe_model_packaging_job(self, project_name: str, job_name: str) -> dict[str, Any]:
-        job = self.backend.packaging_job(project_name, job_name).describe()
-        return {"ModelPackagingDescription": job.details()}
+        job = self.backend.packaging_job(project_name, job_name).observe()
+        return {"ModelPackagingDescription": job.detail()}
 
     def list_model_packaging_jobs(
         self, project_name: str, next_token: str | None = None, max_results: int | None = None
     ) -> dict[str, Any]:
         page = self.backend.list_model_packaging_jobs(project_name, next_token, max_results)
         return {
-            "ModelPackagingJobs": [job.metadata() for job in page.items],
+            "ModelPackagingJobs": [job.summary() for job in page.items],
             "NextToken": page.next_token,
         }
 

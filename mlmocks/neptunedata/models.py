@@ -513,14 +513,13 @@ class NeptuneDataBackend(ServiceBackend):
 
     def get(self, cluster: Cluster, family: type[NeptuneJob], job_id: str) -> dict[str, Any]:
         job = cluster.find(family, job_id)
-        job.describe()
+        job.observe()
         return cluster.find(family, job_id).description()  # an endpoint may be gone by now
 
     def list_ids(
         self, cluster: Cluster, family: type[NeptuneJob], max_items: int | None
     ) -> list[str]:
         """Ids of the cluster's jobs of ``family``, most recent first."""
-        self.settle_jobs()  # endpoints whose deletion has finished leave the list
         page = paginate(
             cluster.jobs[family],
             sort_name="CreationTime",

@@ -313,7 +313,7 @@ class SageMakerBackend(ServiceBackend, TaggableResourcesMixin):
         return job
 
     def describe_compilation_job(self, name: str) -> CompilationJob:
-        job: CompilationJob = self.get_compilation_job(name).describe()
+        job: CompilationJob = self.get_compilation_job(name).observe()
         return job
 
     def stop_compilation_job(self, name: str) -> None:
