@@ -179,10 +179,6 @@ class BedrockBackend(ServiceBackend):
 
         return self._page(self.import_jobs, wanted, max_results, next_token, sort_order)
 
-    def find_job(self, kind: str, identifier: str) -> ModelImportJob | None:
-        arn = self._job_arn_by_name.get(identifier, identifier)
-        return self.import_jobs.get(arn)
-
     # -- imported models ---------------------------------------------------------------
 
     def create_imported_model(self, job: ModelImportJob, at: datetime) -> ImportedModel:

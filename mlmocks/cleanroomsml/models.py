@@ -827,6 +827,7 @@ class CleanRoomsMLBackend(ServiceBackend):
         collaboration.trained_models.add(model.key, model)
         collaboration.latest_versions[model.arn] = model
         collaboration.trained_model_arns_by_name.setdefault(name, model.arn)
+        self.track_job(model)
         return model
 
     def get_trained_model(
@@ -943,6 +944,7 @@ class CleanRoomsMLBackend(ServiceBackend):
             raise ConflictException(f"An export job named {name} already exists for trained model {model.arn}")
         job = ExportJob(membership, model, name, description, output_configuration)
         collaboration.export_jobs.add(job.key, job)
+        self.track_job(job)
         return job
 
     def list_collaboration_trained_model_export_jobs(
@@ -1012,6 +1014,7 @@ class CleanRoomsMLBackend(ServiceBackend):
         arn = self._membership_arn(membership, "trained-model-inference-job")
         job = InferenceJob(arn, membership, model, association, dict(tags or {}), params)
         collaboration.inference_jobs.add(arn, job)
+        self.track_job(job)
         return job
 
     def get_trained_model_inference_job(
@@ -1125,21 +1128,6 @@ class CleanRoomsMLBackend(ServiceBackend):
                 f"The ML input channel {arn} at '{field}' is not an ML input channel of collaboration "
                 f"{collaboration.collaboration_id}"
             )
-
-    def find_job(self, kind: str, identifier: str) -> Job | None:
-        """Jobs this account created, in any collaboration of the region."""
-        for collaboration in self.directory.collaborations.values():
-            jobs: Iterable[TrainedModel | ExportJob | InferenceJob] = ()
-            if kind == TRAINED_MODEL.kind:
-                jobs = collaboration.trained_models
-            elif kind == EXPORT_JOB.kind:
-                jobs = collaboration.export_jobs
-            elif kind == INFERENCE_JOB.kind:
-                jobs = collaboration.inference_jobs
-            for job in jobs:
-                if job.creator_account_id == self.account_id and identifier in job.identifiers():
-                    return job
-        return None
 
 
 _Created = TypeVar("_Created", Association, TrainedModel, InferenceJob)

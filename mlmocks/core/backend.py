@@ -33,6 +33,8 @@ class ServiceBackend(BaseBackend):
         # under the threaded server.
         self.lock = threading.RLock()
         self._unfinished_jobs: list[Job] = []
+        #: (kind, identifier) -> the jobs known by it, for job control.
+        self._jobs: dict[tuple[str, str], list[Job]] = {}
 
     @property
     def flask_paths(self) -> dict[str, Any]:
@@ -45,8 +47,14 @@ class ServiceBackend(BaseBackend):
         }
 
     def track_job(self, job: Job) -> None:
-        """Remember a new job until it finishes (see ``settle_jobs``)."""
+        """Remember a job: the job control finds it by its kind and identifiers (until
+        it is ``retired``), and it is settled until it finishes. A job that moves again
+        (a stop, a restart) is tracked again."""
         self._unfinished_jobs.append(job)
+        for identifier in job.identifiers():
+            known = self._jobs.setdefault((job.LIFECYCLE.kind, identifier), [])
+            if job not in known:
+                known.append(job)
 
     def settle_jobs(self) -> None:
         """Let every unfinished job move on, so the side effects of finishing (resources
@@ -62,15 +70,18 @@ class ServiceBackend(BaseBackend):
     def arn(self, resource: str) -> str:
         return f"arn:{self.partition}:{self.ARN_SERVICE}:{self.region_name}:{self.account_id}:{resource}"
 
-    def find_job(self, kind: str, identifier: str) -> Job | None:
-        """The job of ``kind`` known as ``identifier`` here, for job control."""
-        return None
-
     def find_jobs(self, kind: str, identifier: str) -> list[Job]:
-        """Every job of ``kind`` known as ``identifier`` here, for job control. A service
-        whose backend holds several namespaces (Neptune's clusters) overrides this."""
-        job = self.find_job(kind, identifier)
-        return [] if job is None else [job]
+        """Every job of ``kind`` known here as ``identifier`` (name, id or ARN), for job
+        control; several where a service's names are unique only within a part of it
+        (Neptune's clusters)."""
+        key = (kind, identifier)
+        known = self._jobs.get(key)
+        if known is None:
+            return []
+        known[:] = [job for job in known if not job.retired]
+        if not known:
+            del self._jobs[key]
+        return list(known)
 
 
 class SharedHostBackendDict(BackendDict):

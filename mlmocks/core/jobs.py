@@ -85,6 +85,9 @@ class Job:
     """A job that walks its kind's lifecycle. Services subclass it and set LIFECYCLE."""
 
     LIFECYCLE: ClassVar[Lifecycle]
+    #: Set when the job control should no longer find the job: deleted with its resource,
+    #: or replaced by a newer job of the same identifiers (a dataset's next update).
+    retired = False
 
     def __init__(self) -> None:
         lifecycle = self.LIFECYCLE

@@ -175,6 +175,9 @@ class Dataset(Resource):
             self.put(self._pending)
         elif status == "DELETE_COMPLETE":
             del self.project.datasets[self.dataset_type]
+            self.retired = True
+            if self.update is not None:
+                self.update.retired = True
 
     def put(self, entries: list[manifests.Entry]) -> None:
         """Add entries; one for an image already there replaces it in place."""
@@ -347,6 +350,9 @@ class Model(Resource):
             self.evaluation_end_time = at
         elif status == "DELETED":
             self.project.models.remove(self.model_version)
+            self.retired = True
+            if self.hosting is not None:
+                self.hosting.retired = True
 
     def _evaluation_object(self, name: str) -> dict[str, str] | None:
         if self.performance is None:
@@ -581,6 +587,8 @@ class LookoutVisionBackend(ServiceBackend):
                 "PROJECT",
             )
         self.projects.remove(project_name)
+        for job in project.packaging_jobs:
+            job.retired = True
         return project
 
     # -- datasets --------------------------------------------------------------------------------
@@ -637,6 +645,8 @@ class LookoutVisionBackend(ServiceBackend):
             raise ValidationException(f"Changes: {problem}") from None
         if not entries:
             raise ValidationException("Changes has no JSON lines")
+        if dataset.update is not None:
+            dataset.update.retired = True
         dataset.update = DatasetUpdate(dataset, entries)
         self.track_job(dataset.update)
         return dataset.update
@@ -793,6 +803,8 @@ class LookoutVisionBackend(ServiceBackend):
             )
         model.min_inference_units = min_inference_units
         model.max_inference_units = max_inference_units or min_inference_units
+        if model.hosting is not None:
+            model.hosting.retired = True
         model.hosting = Hosting(model)
         self.track_job(model.hosting)
         return HOSTING.happy_path[0]
@@ -910,15 +922,6 @@ class LookoutVisionBackend(ServiceBackend):
     def list_tags_for_resource(self, resource_arn: str) -> list[dict[str, str]]:
         return tag_list(self._model_by_arn(resource_arn).tags, "Key", "Value")
 
-    # -- job control --------------------------------------------------------------------------------
-
-    def find_job(self, kind: str, identifier: str) -> Job | None:
-        for project in self.projects:
-            for job in _jobs_of(project, kind):
-                if identifier in job.identifiers():
-                    return job
-        return None
-
     # -- helpers ------------------------------------------------------------------------------------
 
     def _read_manifest(self, s3_object: dict[str, Any]) -> list[manifests.Entry] | str:
@@ -960,20 +963,6 @@ class LookoutVisionBackend(ServiceBackend):
             for project in self.projects
             for other in project.packaging_jobs
         )
-
-
-def _jobs_of(project: Project, kind: str) -> list[Job]:
-    if kind == DATASET.kind:
-        return list(project.datasets.values())
-    if kind == DATASET_UPDATE.kind:
-        return [dataset.update for dataset in project.datasets.values() if dataset.update]
-    if kind == MODEL.kind:
-        return list(project.models)
-    if kind == HOSTING.kind:
-        return [model.hosting for model in project.models if model.hosting]
-    if kind == PACKAGING_JOB.kind:
-        return list(project.packaging_jobs)
-    return []
 
 
 def _tags(tags: list[dict[str, str]] | None) -> dict[str, str]:

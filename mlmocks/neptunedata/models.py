@@ -487,7 +487,6 @@ class NeptuneDataBackend(ServiceBackend):
         super().__init__(region_name, account_id)
         self.clusters: dict[str, Cluster] = {}
         #: (kind, id or ARN) -> the jobs so known, on any cluster (for job control).
-        self._by_identifier: dict[tuple[str, str], list[NeptuneJob]] = {}
 
     def cluster(self, key: str) -> Cluster:
         if key not in self.clusters:
@@ -506,8 +505,6 @@ class NeptuneDataBackend(ServiceBackend):
         family.check_sources(self, cluster, params)
         job = family(self, cluster, job_id, params)
         cluster.jobs[family].add(job_id, job)
-        for identifier in job.identifiers():
-            self._by_identifier.setdefault((family.LIFECYCLE.kind, identifier), []).append(job)
         self.track_job(job)
         return job
 
@@ -536,26 +533,12 @@ class NeptuneDataBackend(ServiceBackend):
         self.track_job(job)
         return status
 
-    # -- job control --------------------------------------------------------------------------
-
-    def find_jobs(self, kind: str, identifier: str) -> list[Job]:
-        return list(self._by_identifier.get((kind, identifier), ()))
-
-    def find_job(self, kind: str, identifier: str) -> Job | None:
-        found = self.find_jobs(kind, identifier)
-        return found[-1] if found else None
-
     # -- helpers ------------------------------------------------------------------------------
 
     def forget(self, job: NeptuneJob) -> None:
         """A deleted endpoint: gone from its cluster and from job control."""
         job.cluster.jobs[type(job)].remove(job.id)
-        for identifier in job.identifiers():
-            known = self._by_identifier.get((job.LIFECYCLE.kind, identifier), [])
-            if job in known:
-                known.remove(job)
-            if not known:
-                self._by_identifier.pop((job.LIFECYCLE.kind, identifier), None)
+        job.retired = True
 
     def _new_id(self, cluster: Cluster, family: type[NeptuneJob], job_id: str | None) -> str:
         if job_id is None:

@@ -304,6 +304,7 @@ class SageMakerBackend(ServiceBackend, TaggableResourcesMixin):
         )
         self.compilation_jobs.add(job.name, job)
         self._name_by_arn[job.arn] = job.name
+        self.track_job(job)
         return job
 
     def get_compilation_job(self, name: str) -> CompilationJob:
@@ -326,6 +327,7 @@ class SageMakerBackend(ServiceBackend, TaggableResourcesMixin):
         _require_status(job, DELETABLE, "deleted")
         self.compilation_jobs.remove(name)
         del self._name_by_arn[job.arn]
+        job.retired = True
 
     def list_compilation_jobs(
         self,
@@ -367,9 +369,6 @@ class SageMakerBackend(ServiceBackend, TaggableResourcesMixin):
             max_results=max_results or DEFAULT_MAX_RESULTS,
             next_token=next_token,
         )
-
-    def find_job(self, kind: str, identifier: str) -> CompilationJob | None:
-        return self.compilation_jobs.get(self._name_by_arn.get(identifier, identifier))
 
     # -- tags on compilation jobs --------------------------------------------------------
 
