@@ -7,9 +7,10 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict
 
-from mlmocks.core.backend import ServiceBackend, random_id, tag_dict, tag_list
+from mlmocks.core.backend import ServiceBackend, random_id
 from mlmocks.core.jobs import Job, Lifecycle
 from mlmocks.core.listing import Page, Store, paginate
+from mlmocks.core.tags import TaggingBackend, TagRules, tag_dict
 
 from .exceptions import (
     ConflictException,
@@ -92,8 +93,14 @@ class ImportedModel:
         self.tags = dict(job.imported_model_tags)
 
 
-class BedrockBackend(ServiceBackend):
+class BedrockBackend(ServiceBackend, TaggingBackend):
     ARN_SERVICE = "bedrock"
+    TAG_RULES = TagRules(
+        max_tags=MAX_TAGS,
+        too_many=lambda arn, count: TooManyTagsException(
+            f"A resource can have at most {MAX_TAGS} tags", resourceName=arn
+        ),
+    )
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -218,27 +225,9 @@ class BedrockBackend(ServiceBackend):
         self.imported_models.remove(model.model_arn)
         del self._model_arn_by_name[model.model_name]
 
-    # -- tags ----------------------------------------------------------------------------
-
-    def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> None:
-        resource = self._taggable(resource_arn)
-        merged = {**resource.tags, **tag_dict(tags)}
-        if len(merged) > MAX_TAGS:
-            raise TooManyTagsException(
-                f"A resource can have at most {MAX_TAGS} tags", resourceName=resource_arn
-            )
-        resource.tags = merged
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> None:
-        resource = self._taggable(resource_arn)
-        resource.tags = {k: v for k, v in resource.tags.items() if k not in set(tag_keys)}
-
-    def list_tags_for_resource(self, resource_arn: str) -> list[dict[str, str]]:
-        return tag_list(self._taggable(resource_arn).tags)
-
     # -- helpers -------------------------------------------------------------------------
 
-    def _taggable(self, arn: str) -> ModelImportJob | ImportedModel:
+    def taggable(self, arn: str) -> ModelImportJob | ImportedModel:
         resource = self.import_jobs.get(arn) or self.imported_models.get(arn)
         if resource is None:
             raise ResourceNotFoundException(f"The resource {arn} was not found")

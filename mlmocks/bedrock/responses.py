@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlmocks.core.responses import ServiceResponse, TagOperations
+from mlmocks.core.responses import ServiceResponse
+from mlmocks.core.tags import TagOperations
 
 from .exceptions import ValidationException
 from .models import BedrockBackend, bedrock_backends

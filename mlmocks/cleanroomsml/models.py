@@ -32,6 +32,7 @@ from mlmocks.core.control import ControlError
 from mlmocks.core.errors import ServiceError
 from mlmocks.core.jobs import Job, Lifecycle, now
 from mlmocks.core.listing import Page, Store, paginate
+from mlmocks.core.tags import TaggingBackend, TagRules
 
 from .exceptions import (
     AccessDeniedException,
@@ -575,8 +576,14 @@ class InferenceJob(Job):
 # -- the backend ------------------------------------------------------------------------------
 
 
-class CleanRoomsMLBackend(ServiceBackend):
+class CleanRoomsMLBackend(ServiceBackend, TaggingBackend):
     ARN_SERVICE = "cleanrooms-ml"
+    TAG_RULES = TagRules(
+        max_tags=MAX_TAGS,
+        too_many=lambda arn, count: ValidationException(f"A resource can have at most {MAX_TAGS} tags, not {count}"),
+        reserved_prefix=RESERVED_TAG_PREFIX,
+        reserved=lambda keys: ValidationException(f"Tag keys starting with aws: are reserved: {', '.join(keys)}"),
+    )
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -644,7 +651,7 @@ class CleanRoomsMLBackend(ServiceBackend):
                 "A configured model algorithm needs a trainingContainerConfig, an "
                 "inferenceContainerConfig, or both"
             )
-        _check_new_tags(tags)
+        self.TAG_RULES.checked("", tags)
         if any(algorithm.name == name for algorithm in self.algorithms):
             raise ConflictException(f"A configured model algorithm named {name} already exists")
         algorithm = ConfiguredModelAlgorithm(
@@ -699,7 +706,7 @@ class CleanRoomsMLBackend(ServiceBackend):
         collaboration = membership.collaboration
         algorithm = self.get_configured_model_algorithm(configured_model_algorithm_arn)
         _check_privacy_configuration(collaboration, privacy_configuration)
-        _check_new_tags(tags)
+        self.TAG_RULES.checked("", tags)
         for association in collaboration.associations:
             if association.membership is membership and association.name == name:
                 raise ConflictException(
@@ -798,7 +805,7 @@ class CleanRoomsMLBackend(ServiceBackend):
         for index, channel in enumerate(data_channels, start=1):
             self._check_input_channel(collaboration, channel["mlInputChannelArn"], f"dataChannels.{index}")
         _check_member(collaboration, params.get("ml_model_training_payer_account_id"), "mlModelTrainingPayerAccountId")
-        _check_new_tags(tags)
+        self.TAG_RULES.checked("", tags)
         base: TrainedModel | None = None
         if incremental:
             channel = incremental[0]
@@ -819,8 +826,8 @@ class CleanRoomsMLBackend(ServiceBackend):
             arn = self._membership_arn(membership, "trained-model")
             model = TrainedModel(arn, None, membership, association, None, dict(tags or {}), params)
         else:
-            _check_tag_count({**base.tags, **(tags or {})})
-            base.tags.update(tags or {})
+            # In place: every version shares its trained model's tags.
+            base.tags.update(self.TAG_RULES.merged(base.arn, base.tags, tags or {}))
             version = str(mock_random.uuid4())
             source = (incremental[0]["channelName"], base)
             model = TrainedModel(base.arn, version, membership, association, source, base.tags, params)
@@ -1001,7 +1008,7 @@ class CleanRoomsMLBackend(ServiceBackend):
             _check_member(collaboration, member["accountId"], f"outputConfiguration.members.{index}.accountId")
         _check_member(collaboration, params.get("ml_model_inference_payer_account_id"), "mlModelInferencePayerAccountId")
         self._check_input_channel(collaboration, data_source["mlInputChannelArn"], "dataSource.mlInputChannelArn")
-        _check_new_tags(tags)
+        self.TAG_RULES.checked("", tags)
         for other in collaboration.inference_jobs:
             if other.membership is membership and other.name == name:
                 raise ConflictException(
@@ -1064,26 +1071,7 @@ class CleanRoomsMLBackend(ServiceBackend):
             raise ConflictException(f"Trained model inference job {job.name} is {job.status} and cannot be cancelled")
         job.begin_stopping()
 
-    # -- tags ----------------------------------------------------------------------------------
-
-    def tag_resource(self, resource_arn: str, tags: dict[str, str]) -> None:
-        resource = self._taggable(resource_arn)
-        _check_new_tags(tags)
-        _check_tag_count({**resource.tags, **tags})
-        resource.tags.update(tags)
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> None:
-        resource = self._taggable(resource_arn)
-        reserved = [key for key in tag_keys if key.lower().startswith(RESERVED_TAG_PREFIX)]
-        if reserved:
-            raise ValidationException(f"Tag keys starting with aws: are reserved: {', '.join(reserved)}")
-        for key in tag_keys:
-            resource.tags.pop(key, None)
-
-    def list_tags_for_resource(self, resource_arn: str) -> dict[str, str]:
-        return self._taggable(resource_arn).tags
-
-    def _taggable(self, arn: str) -> ConfiguredModelAlgorithm | Association | TrainedModel | InferenceJob:
+    def taggable(self, arn: str) -> ConfiguredModelAlgorithm | Association | TrainedModel | InferenceJob:
         match = _ARN.fullmatch(arn)
         if match is None:
             raise ResourceNotFoundException(f"Resource {arn} not found")
@@ -1182,12 +1170,6 @@ def _check_privacy_configuration(collaboration: Collaboration, configuration: di
                     f"{path}.logRedactionConfiguration redacts CUSTOM entities but has no customEntityConfig"
                 )
 
-
-def _check_new_tags(tags: Mapping[str, str] | None) -> None:
-    reserved = [key for key in tags or {} if key.lower().startswith(RESERVED_TAG_PREFIX)]
-    if reserved:
-        raise ValidationException(f"Tag keys starting with aws: are reserved: {', '.join(reserved)}")
-    _check_tag_count(tags or {})
 
 
 def _check_tag_count(tags: Mapping[str, str]) -> None:

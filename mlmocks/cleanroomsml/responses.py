@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from mlmocks.core.responses import ServiceResponse, TagOperations
+from mlmocks.core.responses import ServiceResponse
 from mlmocks.core.spec import operation_model
+from mlmocks.core.tags import TagOperations
 
 from .exceptions import AccessDeniedException, ResourceNotFoundException, ValidationException
 from .models import CleanRoomsMLBackend, cleanroomsml_backends
@@ -24,6 +25,7 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse):
     SERVICE = "cleanroomsml"
     BACKENDS = cleanroomsml_backends
     VALIDATION_ERROR = ValidationException
+    TAG_MEMBERS = None  # a map
 
     @property
     def backend(self) -> CleanRoomsMLBackend:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import string
 import threading
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
@@ -95,11 +94,3 @@ class SharedHostBackendDict(BackendDict):
     def _create_account_specific_backend(self, account_id: str) -> None:
         put_backends_first(self, lambda: super(SharedHostBackendDict, self)._create_account_specific_backend(account_id))
 
-
-def tag_dict(tags: Iterable[Mapping[str, Any]] | None, key: str = "key", value: str = "value") -> dict[str, str]:
-    """A modeled tag list (``[{"key": .., "value": ..}]``) as a dict."""
-    return {tag[key]: tag.get(value, "") for tag in tags or ()}
-
-
-def tag_list(tags: Mapping[str, str], key: str = "key", value: str = "value") -> list[dict[str, str]]:
-    return [{key: k, value: v} for k, v in tags.items()]

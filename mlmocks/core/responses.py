@@ -443,23 +443,3 @@ class ServiceResponse(BaseResponse):
         body = {"__type": error.code, _message_member(self.SERVICE): error.message}
         return error.status, headers, json.dumps(body)
 
-
-class TagOperations:
-    """TagResource / UntagResource / ListTagsForResource of a service whose backend has
-    ``tag_resource``, ``untag_resource`` and ``list_tags_for_resource`` (mixed in before
-    ServiceResponse, so the three count as the service's own operations)."""
-
-    #: How ListTagsForResource's output names the tags (``tags`` or ``Tags``).
-    TAGS_MEMBER: ClassVar[str] = "tags"
-    backend: Any
-
-    def tag_resource(self, resource_arn: str, tags: Any) -> dict[str, Any]:
-        self.backend.tag_resource(resource_arn, tags)
-        return {}
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
-        self.backend.untag_resource(resource_arn, tag_keys)
-        return {}
-
-    def list_tags_for_resource(self, resource_arn: str) -> dict[str, Any]:
-        return {self.TAGS_MEMBER: self.backend.list_tags_for_resource(resource_arn)}

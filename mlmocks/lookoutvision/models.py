@@ -11,9 +11,10 @@ from typing import Any, ClassVar
 
 from moto.core.base_backend import BackendDict
 
-from mlmocks.core.backend import ServiceBackend, random_id, tag_dict, tag_list
+from mlmocks.core.backend import ServiceBackend, random_id
 from mlmocks.core.jobs import Job, Lifecycle, now
 from mlmocks.core.listing import Page, Store, paginate
+from mlmocks.core.tags import TaggingBackend, TagRules, tag_dict
 
 from . import images, manifests
 from .exceptions import (
@@ -513,7 +514,18 @@ class _Remembered:
     at: datetime
 
 
-class LookoutVisionBackend(ServiceBackend):
+class LookoutVisionBackend(ServiceBackend, TaggingBackend):
+    TAG_RULES = TagRules(
+        max_tags=MAX_TAGS,
+        too_many=lambda arn, count: ServiceQuotaExceededException(
+            f"A model can have at most {MAX_TAGS} tags; these would make {count}",
+            arn,
+            "MODEL",
+            quota_code="tags-per-model",
+        ),
+        reserved_prefix="aws:",
+        reserved=lambda keys: ValidationException(f"Tag keys starting with aws: are reserved for AWS: {', '.join(keys)}"),
+    )
     ARN_SERVICE = "lookoutvision"
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -740,7 +752,7 @@ class LookoutVisionBackend(ServiceBackend):
             output_config,
             description,
             kms_key_id,
-            _tags(tags),
+            self.TAG_RULES.checked(self.arn(f"model/{project_name}/{version}"), tag_dict(tags, "Key", "Value")),
         )
         project.models.add(version, model)
         self.track_job(model)
@@ -901,27 +913,6 @@ class LookoutVisionBackend(ServiceBackend):
             next_token=next_token,
         )
 
-    # -- tags (Lookout for Vision tags models) ---------------------------------------------------
-
-    def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> None:
-        model = self._model_by_arn(resource_arn)
-        merged = {**model.tags, **_tags(tags)}
-        if len(merged) > MAX_TAGS:
-            raise ServiceQuotaExceededException(
-                f"A model can have at most {MAX_TAGS} tags; these would make {len(merged)}",
-                resource_arn,
-                "MODEL",
-                quota_code="tags-per-model",
-            )
-        model.tags = merged
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> None:
-        model = self._model_by_arn(resource_arn)
-        model.tags = {key: value for key, value in model.tags.items() if key not in set(tag_keys)}
-
-    def list_tags_for_resource(self, resource_arn: str) -> list[dict[str, str]]:
-        return tag_list(self._model_by_arn(resource_arn).tags, "Key", "Value")
-
     # -- helpers ------------------------------------------------------------------------------------
 
     def _read_manifest(self, s3_object: dict[str, Any]) -> list[manifests.Entry] | str:
@@ -944,7 +935,8 @@ class LookoutVisionBackend(ServiceBackend):
         except manifests.ManifestError as problem:
             return f"The manifest file {location} is not valid: {problem}"
 
-    def _model_by_arn(self, arn: str) -> Model:
+    def taggable(self, arn: str) -> Model:
+        """Lookout for Vision tags models."""
         prefix = self.arn("model/")
         if arn.startswith(prefix) and arn.count("/") == 2:
             project_name, version = arn[len(prefix) :].split("/")
@@ -964,14 +956,6 @@ class LookoutVisionBackend(ServiceBackend):
             for other in project.packaging_jobs
         )
 
-
-def _tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    reserved = [tag["Key"] for tag in tags or () if tag["Key"].lower().startswith("aws:")]
-    if reserved:
-        raise ValidationException(
-            f"Tag keys starting with aws: are reserved for AWS: {', '.join(reserved)}"
-        )
-    return tag_dict(tags, "Key", "Value")
 
 
 def _model_conflict(model: Model, why: str) -> ConflictException:

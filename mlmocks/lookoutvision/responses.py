@@ -6,7 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from mlmocks.core.responses import ServiceResponse, TagOperations
+from mlmocks.core.responses import ServiceResponse
+from mlmocks.core.tags import TagOperations
 
 from .exceptions import ValidationException
 from .models import LookoutVisionBackend, lookoutvision_backends
@@ -30,6 +31,7 @@ def idempotent(handler: Handler) -> Handler:
 
 
 class LookoutVisionResponse(TagOperations, ServiceResponse):
+    TAG_MEMBERS = ("Key", "Value")
     TAGS_MEMBER = "Tags"
     SERVICE = "lookoutvision"
     BACKENDS = lookoutvision_backends

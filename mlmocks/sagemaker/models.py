@@ -14,10 +14,11 @@ from typing import Any
 
 from moto.core.resource_tagging import TaggableResourcesMixin, TaggedResource
 
-from mlmocks.core.backend import ServiceBackend, SharedHostBackendDict, tag_dict, tag_list
+from mlmocks.core.backend import ServiceBackend, SharedHostBackendDict
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import InvalidToken, Page, Store, paginate
+from mlmocks.core.listing import Page, Store, paginate
 from mlmocks.core.spec import service_model
+from mlmocks.core.tags import TaggingBackend, TagRules, tag_dict
 
 from .exceptions import ResourceInUse, ResourceNotFound, ValidationException
 
@@ -249,8 +250,15 @@ class CompilationJob(Job):
         return summary
 
 
-class SageMakerBackend(ServiceBackend, TaggableResourcesMixin):
+class SageMakerBackend(ServiceBackend, TaggingBackend, TaggableResourcesMixin):
     ARN_SERVICE = "sagemaker"
+    TAG_RULES = TagRules(
+        max_tags=MAX_TAGS,
+        too_many=lambda arn, count: ValidationException(
+            f"Value at 'Tags' failed to satisfy constraint: a resource can have at most "
+            f"{MAX_TAGS} tags; {arn} would have {count}."
+        ),
+    )
     #: moto's Resource Groups Tagging API lists our tagged jobs beside moto's resources.
     SERVICE_NAMESPACE = "sagemaker"
 
@@ -370,34 +378,6 @@ class SageMakerBackend(ServiceBackend, TaggableResourcesMixin):
             next_token=next_token,
         )
 
-    # -- tags on compilation jobs --------------------------------------------------------
-
-    def add_tags(self, resource_arn: str, tags: list[dict[str, str]]) -> list[dict[str, str]]:
-        job = self._tagged(resource_arn)
-        merged = {**job.tags, **tag_dict(tags, "Key", "Value")}
-        if len(merged) > MAX_TAGS:
-            raise ValidationException(
-                f"Value at 'Tags' failed to satisfy constraint: a resource can have at most "
-                f"{MAX_TAGS} tags; {resource_arn} would have {len(merged)}."
-            )
-        job.tags = merged
-        return tag_list(job.tags, "Key", "Value")
-
-    def list_tags(
-        self, resource_arn: str, next_token: str | None = None, max_results: int | None = None
-    ) -> list[dict[str, str]]:
-        job = self._tagged(resource_arn)
-        if next_token is not None:
-            # A resource has at most 50 tags and a page at least 50: this listing never
-            # hands out a token, so any token is not one of its own.
-            raise InvalidToken(next_token)
-        return tag_list(job.tags, "Key", "Value")
-
-    def delete_tags(self, resource_arn: str, tag_keys: list[str]) -> None:
-        job = self._tagged(resource_arn)
-        gone = set(tag_keys)
-        job.tags = {key: value for key, value in job.tags.items() if key not in gone}
-
     # -- moto's Resource Groups Tagging API ----------------------------------------------
 
     def iter_tagged_resources(self) -> Iterator[TaggedResource]:
@@ -413,17 +393,9 @@ class SageMakerBackend(ServiceBackend, TaggableResourcesMixin):
         # moto's SageMaker backend claims every other SageMaker ARN.
         return is_compilation_job_arn(arn)
 
-    def tag_resource(self, arn: str, tags: dict[str, str]) -> None:
-        with self.lock:
-            self.add_tags(arn, tag_list(tags, "Key", "Value"))
-
-    def untag_resource(self, arn: str, tag_keys: list[str]) -> None:
-        with self.lock:
-            self.delete_tags(arn, tag_keys)
-
     # -- helpers -------------------------------------------------------------------------
 
-    def _tagged(self, arn: str) -> CompilationJob:
+    def taggable(self, arn: str) -> CompilationJob:
         name = self._name_by_arn.get(arn)
         job = self.compilation_jobs.get(name) if name is not None else None
         if job is None:
