@@ -108,8 +108,6 @@ class BedrockBackend(ServiceBackend, TaggingBackend):
         self.imported_models: Store[ImportedModel] = Store()  # by ARN
         self._job_arn_by_name: dict[str, str] = {}
         self._model_arn_by_name: dict[str, str] = {}
-        #: clientRequestToken -> (the request's parameters, the job it created)
-        self._client_tokens: dict[str, tuple[dict[str, Any], ModelImportJob]] = {}
 
     # -- model import jobs --------------------------------------------------------------
 
@@ -121,20 +119,9 @@ class BedrockBackend(ServiceBackend, TaggingBackend):
         model_data_source: dict[str, Any],
         job_tags: list[dict[str, str]] | None = None,
         imported_model_tags: list[dict[str, str]] | None = None,
-        client_request_token: str | None = None,
         vpc_config: dict[str, Any] | None = None,
         imported_model_kms_key_id: str | None = None,
     ) -> ModelImportJob:
-        request = dict(locals())
-        del request["self"], request["client_request_token"]
-        if client_request_token is not None and client_request_token in self._client_tokens:
-            earlier_request, earlier_job = self._client_tokens[client_request_token]
-            if earlier_request != request:
-                raise ConflictException(
-                    f"The clientRequestToken {client_request_token} was already used "
-                    "for a request with different parameters"
-                )
-            return earlier_job
         if job_name in self._job_arn_by_name:
             raise ConflictException(f"A model import job named {job_name} already exists")
         if self._model_name_taken(imported_model_name):
@@ -155,8 +142,6 @@ class BedrockBackend(ServiceBackend, TaggingBackend):
         self.import_jobs.add(job.job_arn, job)
         self.track_job(job)
         self._job_arn_by_name[job_name] = job.job_arn
-        if client_request_token is not None:
-            self._client_tokens[client_request_token] = (request, job)
         return job
 
     def get_model_import_job(self, job_identifier: str) -> ModelImportJob:

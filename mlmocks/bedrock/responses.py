@@ -18,6 +18,8 @@ class BedrockResponse(TagOperations, ServiceResponse):
     BACKENDS = bedrock_backends
     VALIDATION_ERROR = ValidationException
     MOTO_SERVICE = "bedrock"
+    # The model does not mark this token idempotencyToken; Bedrock honours it.
+    CLIENT_TOKENS = {"CreateModelImportJob": "clientRequestToken"}
 
     @property
     def backend(self) -> BedrockBackend:

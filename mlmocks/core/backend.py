@@ -9,6 +9,7 @@ from typing import Any
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
+from .idempotency import ClientTokens
 from .jobs import Job
 from .moto_compat import put_backends_first
 
@@ -32,6 +33,7 @@ class ServiceBackend(BaseBackend):
         # under the threaded server.
         self.lock = threading.RLock()
         self._unfinished_jobs: list[Job] = []
+        self.client_tokens = ClientTokens()
         #: (kind, identifier) -> the jobs known by it, for job control.
         self._jobs: dict[tuple[str, str], list[Job]] = {}
 

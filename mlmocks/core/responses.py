@@ -16,6 +16,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from functools import cache
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
@@ -29,7 +30,8 @@ from moto.core.responses import BaseResponse
 from moto.utilities.utils import get_partition
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from .errors import InvalidInput, ServiceError
+from .errors import InvalidInput, ServiceError, modeled_error
+from .idempotency import modeled_token_member
 from .listing import InvalidToken
 from .moto_compat import (
     ActionCandidate,
@@ -244,6 +246,18 @@ class ServiceResponse(BaseResponse):
         the model, then handed to moto."""
         return True
 
+    #: Operations with a client token their model does not mark ``idempotencyToken``:
+    #: operation -> the member (see mlmocks.core.idempotency).
+    CLIENT_TOKENS: ClassVar[dict[str, str]] = {}
+    #: How long a client token names its request (None: as long as the state lives).
+    CLIENT_TOKEN_LIFETIME: ClassVar[timedelta | None] = None
+
+    def token_conflict(self, operation: str, member: str, token: str, arguments: dict[str, Any]) -> ServiceError:
+        """The service's error for a client token used again with other parameters."""
+        return modeled_error(self.SERVICE, "ConflictException")(
+            f"The {member} {token} was already used for a {operation} request with other parameters"
+        )
+
     def check(self, operation: str) -> None:
         """Checks a service makes of every request beyond its model (``self.params`` is
         validated by then); raise the service's error to refuse it. Default: none."""
@@ -368,14 +382,27 @@ class ServiceResponse(BaseResponse):
                 # what does not fit the shape.
                 return self._hand_to_moto(request, full_url)
             self.check(operation.name)
-            kwargs = {xform_name(name): value for name, value in self.params.items()}
+            token_member = self.CLIENT_TOKENS.get(operation.name) or modeled_token_member(operation)
+            token = self.params.get(token_member) if token_member else None
+            kwargs = {xform_name(name): value for name, value in self.params.items() if name != token_member}
             backend = self.backend
             with backend.lock:
                 # Statuses move lazily; settled once here, every job that has finished by
                 # now has left its side effects (the model a completed import creates)
                 # before the handler looks, so no handler settles jobs itself.
                 backend.settle_jobs()
-                result = handler(self, **kwargs)
+                if token is None:
+                    result = handler(self, **kwargs)
+                else:
+                    assert token_member is not None
+                    result = backend.client_tokens.once(
+                        operation.name,
+                        token,
+                        kwargs,
+                        act=lambda: handler(self, **kwargs),
+                        conflict=lambda: self.token_conflict(operation.name, token_member, token, kwargs),
+                        lifetime=self.CLIENT_TOKEN_LIFETIME,
+                    )
         except HTTPException as denied:  # moto's IAM said no: in this service's own format
             message = getattr(denied, "message", None) or str(denied.description)
             return self._error(operation, self.ACCESS_DENIED(message))

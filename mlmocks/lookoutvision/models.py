@@ -4,7 +4,6 @@ model versions (training, hosting, anomaly detection) and model packaging jobs."
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -505,15 +504,6 @@ class Project:
         return {**self.summary(), "Datasets": datasets}
 
 
-@dataclass
-class _Remembered:
-    """A request made with a ClientToken, and its answer."""
-
-    request: dict[str, Any]
-    answer: dict[str, Any]
-    at: datetime
-
-
 class LookoutVisionBackend(ServiceBackend, TaggingBackend):
     TAG_RULES = TagRules(
         max_tags=MAX_TAGS,
@@ -531,34 +521,6 @@ class LookoutVisionBackend(ServiceBackend, TaggingBackend):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.projects: Store[Project] = Store()  # by name
-        self._client_tokens: dict[tuple[str, str], _Remembered] = {}
-
-    # -- ClientToken ---------------------------------------------------------------------------
-
-    def once(
-        self,
-        operation: str,
-        client_token: str | None,
-        request: dict[str, Any],
-        act: Callable[[], dict[str, Any]],
-    ) -> dict[str, Any]:
-        """Carry out a request with a ClientToken once: the same token and parameters again
-        (within 8 hours) get the first answer; the token with other parameters is refused."""
-        if client_token is None:
-            return act()
-        key = (operation, client_token)
-        earlier = self._client_tokens.get(key)
-        if earlier is not None and now() - earlier.at < IDEMPOTENCY_WINDOW:
-            if earlier.request != request:
-                raise ConflictException(
-                    f"The ClientToken {client_token} was used for a {operation} request with other parameters",
-                    request["project_name"],
-                    "PROJECT",
-                )
-            return earlier.answer
-        answer = act()
-        self._client_tokens[key] = _Remembered(request, answer, now())
-        return answer
 
     # -- projects --------------------------------------------------------------------------------
 
