@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from moto.core.base_backend import BackendDict
-
 from mlmocks.core.backend import ServiceBackend, random_id
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import Page, Store, paginate
+from mlmocks.core.listing import Page, Store, paginate, within
 from mlmocks.core.tags import TaggingBackend, TagRules, tag_dict
 
+from . import SPEC
 from .exceptions import (
     ConflictException,
     ResourceNotFoundException,
@@ -164,7 +163,7 @@ class BedrockBackend(ServiceBackend, TaggingBackend):
     ) -> Page[ModelImportJob]:
         def wanted(job: ModelImportJob) -> bool:
             return (
-                _created_between(job.creation_time, creation_time_after, creation_time_before)
+                within(job.creation_time, creation_time_after, creation_time_before)
                 and (name_contains is None or name_contains in job.job_name)
                 and (status_equals is None or job.status == status_equals)
             )
@@ -199,7 +198,7 @@ class BedrockBackend(ServiceBackend, TaggingBackend):
     ) -> Page[ImportedModel]:
 
         def wanted(model: ImportedModel) -> bool:
-            return _created_between(
+            return within(
                 model.creation_time, creation_time_after, creation_time_before
             ) and (name_contains is None or name_contains in model.model_name)
 
@@ -263,8 +262,5 @@ class BedrockBackend(ServiceBackend, TaggingBackend):
         )
 
 
-def _created_between(created: datetime, after: datetime | None, before: datetime | None) -> bool:
-    return (after is None or created > after) and (before is None or created < before)
 
-
-bedrock_backends = BackendDict(BedrockBackend, "bedrock")
+bedrock_backends = SPEC.backend_dict(BedrockBackend)

@@ -13,7 +13,7 @@ from .models import BedrockBackend, bedrock_backends
 _OUR_RESOURCE_TYPES = (":model-import-job/", ":imported-model/")
 
 
-class BedrockResponse(TagOperations, ServiceResponse):
+class BedrockResponse(TagOperations, ServiceResponse[BedrockBackend]):
     SERVICE = "bedrock"
     BACKENDS = bedrock_backends
     VALIDATION_ERROR = ValidationException
@@ -21,9 +21,6 @@ class BedrockResponse(TagOperations, ServiceResponse):
     # The model does not mark this token idempotencyToken; Bedrock honours it.
     CLIENT_TOKENS = {"CreateModelImportJob": "clientRequestToken"}
 
-    @property
-    def backend(self) -> BedrockBackend:
-        return bedrock_backends[self.current_account][self.region]
 
     # Tags exist on both sides of the host: ours only for import jobs and imported models.
     SHARED_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTagsForResource"})

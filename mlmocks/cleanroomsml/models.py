@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from moto.core import DEFAULT_ACCOUNT_ID
-from moto.core.base_backend import BackendDict, BaseBackend
+from moto.core.base_backend import BaseBackend
 from moto.moto_api._internal import mock_random
 
 from mlmocks.core.backend import ServiceBackend, random_id
@@ -34,6 +34,7 @@ from mlmocks.core.jobs import Job, Lifecycle, now
 from mlmocks.core.listing import Page, Store, paginate
 from mlmocks.core.tags import TaggingBackend, TagRules
 
+from . import SPEC
 from .exceptions import (
     AccessDeniedException,
     ConflictException,
@@ -184,12 +185,8 @@ class CollaborationDirectory(BaseBackend):
         return collaboration
 
 
-# botocore lists no regions for cleanrooms-ml: answer in every region EC2 has (a region
-# without a backend could only be answered with an internal error).
-REGIONS_OF = "ec2"
-
 # Not an account's state: one directory per region, under moto's default account.
-collaboration_directories = BackendDict(CollaborationDirectory, REGIONS_OF)
+collaboration_directories = SPEC.backend_dict(CollaborationDirectory)
 
 
 def declare_collaboration(
@@ -1197,4 +1194,4 @@ def _page(
     )
 
 
-cleanroomsml_backends = BackendDict(CleanRoomsMLBackend, REGIONS_OF)
+cleanroomsml_backends = SPEC.backend_dict(CleanRoomsMLBackend)

@@ -21,15 +21,12 @@ def _names_missing_resources(operation: str) -> bool:
     return any(error.name == "ResourceNotFoundException" for error in errors)
 
 
-class CleanRoomsMLResponse(TagOperations, ServiceResponse):
+class CleanRoomsMLResponse(TagOperations, ServiceResponse[CleanRoomsMLBackend]):
     SERVICE = "cleanroomsml"
     BACKENDS = cleanroomsml_backends
     VALIDATION_ERROR = ValidationException
     TAG_MEMBERS = None  # a map
 
-    @property
-    def backend(self) -> CleanRoomsMLBackend:
-        return cleanroomsml_backends[self.current_account][self.region]
 
     def check(self, operation: str) -> None:
         # The membership or collaboration a call names must exist and include the caller.

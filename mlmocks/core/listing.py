@@ -17,7 +17,7 @@ import bisect
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from .jobs import Job, status_changes
@@ -186,3 +186,18 @@ def paginate(
             last_index = index
         index += step
     return Page(page, None)
+
+
+#: The precision of the times a service shows (rest-json ISO 8601 times carry microseconds).
+MICROSECOND = timedelta(microseconds=1)
+#: Epoch-second times of the json protocol carry milliseconds.
+MILLISECOND = timedelta(milliseconds=1)
+
+
+def within(value: datetime, after: datetime | None, before: datetime | None, precision: timedelta = MICROSECOND) -> bool:
+    """Whether ``value`` lies strictly between a List call's ``...After`` and ``...Before``
+    bounds, compared at the precision the service shows times in, so a time read from a
+    response and sent back as a bound excludes the item it was read from."""
+    step = precision // MICROSECOND
+    value = value.replace(microsecond=value.microsecond // step * step)
+    return (after is None or value > after) and (before is None or value < before)

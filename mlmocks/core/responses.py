@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from urllib.parse import parse_qs, urlparse
 
 from botocore import xform_name
@@ -48,6 +48,9 @@ from .moto_compat import (
 from .serialization import serializer_class
 from .spec import service_model
 from .validation import parse_request
+
+if TYPE_CHECKING:
+    from .backend import ServiceBackend
 
 log = logging.getLogger("mlmocks")
 
@@ -207,8 +210,11 @@ class InternalError(ServiceError):
     status = 500
 
 
-class ServiceResponse(BaseResponse):
-    """Base of every service's responses class."""
+BackendT = TypeVar("BackendT", bound="ServiceBackend")
+
+
+class ServiceResponse(BaseResponse, Generic[BackendT]):
+    """Base of every service's responses class, typed by its backend class."""
 
     #: boto3 name of the service.
     SERVICE: ClassVar[str]
@@ -265,8 +271,10 @@ class ServiceResponse(BaseResponse):
     # -- plumbing ---------------------------------------------------------------------
 
     @property
-    def backend(self) -> Any:
-        return self.BACKENDS[self.current_account][self.region]
+    def backend(self) -> BackendT:
+        """The backend of the request's account and region."""
+        backend: BackendT = self.BACKENDS[self.current_account][self.region]
+        return backend
 
     def _get_action(self) -> str:
         # The operation the request was routed to. (moto would match the request again

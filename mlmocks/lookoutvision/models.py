@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from moto.core.base_backend import BackendDict
-
 from mlmocks.core.backend import ServiceBackend, random_id
 from mlmocks.core.jobs import Job, Lifecycle, now
 from mlmocks.core.listing import Page, Store, paginate
 from mlmocks.core.tags import TaggingBackend, TagRules, tag_dict
 
-from . import images, manifests
+from . import SPEC, images, manifests
 from .exceptions import (
     ConflictException,
     ResourceNotFoundException,
@@ -956,21 +954,5 @@ def _check_target(greengrass: dict[str, Any]) -> None:
             )
 
 
-def _all_regions() -> list[str]:
-    """Every region botocore knows. The service ran in seven, but a client in any region
-    gets an answer, as from moto's own services, rather than an error of the mock."""
-    from boto3 import Session
 
-    session = Session()
-    partitions = session.get_available_partitions()
-    return sorted(
-        {region for p in partitions for region in session.get_available_regions("ec2", p)}
-    )
-
-
-lookoutvision_backends = BackendDict(
-    LookoutVisionBackend,
-    "lookoutvision",
-    use_boto3_regions=False,
-    additional_regions=_all_regions(),
-)
+lookoutvision_backends = SPEC.backend_dict(LookoutVisionBackend)

@@ -12,7 +12,7 @@ from .exceptions import ConflictException, ValidationException
 from .models import IDEMPOTENCY_WINDOW, LookoutVisionBackend, lookoutvision_backends
 
 
-class LookoutVisionResponse(TagOperations, ServiceResponse):
+class LookoutVisionResponse(TagOperations, ServiceResponse[LookoutVisionBackend]):
     TAG_MEMBERS = ("Key", "Value")
     TAGS_MEMBER = "Tags"
     SERVICE = "lookoutvision"
@@ -32,9 +32,6 @@ class LookoutVisionResponse(TagOperations, ServiceResponse):
             "PROJECT",
         )
 
-    @property
-    def backend(self) -> LookoutVisionBackend:
-        return lookoutvision_backends[self.current_account][self.region]
 
     # -- projects -------------------------------------------------------------------------------
 

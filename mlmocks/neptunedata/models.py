@@ -18,13 +18,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
 
-from moto.core.base_backend import BackendDict
-
 from mlmocks.core.backend import ServiceBackend, random_id
 from mlmocks.core.jobs import Job, Lifecycle, now
 from mlmocks.core.listing import Store, paginate
 from mlmocks.core.spec import service_model
 
+from . import SPEC
 from .exceptions import (
     BadRequestException,
     InvalidParameterException,
@@ -584,6 +583,4 @@ class NeptuneDataBackend(ServiceBackend):
             )
 
 
-# botocore lists no regions for neptunedata (clients always name their endpoint): the
-# regions are Neptune's.
-neptunedata_backends = BackendDict(NeptuneDataBackend, "neptune")
+neptunedata_backends = SPEC.backend_dict(NeptuneDataBackend)

@@ -41,15 +41,12 @@ def cluster_key(host: str) -> str:
     return match.group("host").replace(".cluster-ro-", ".cluster-", 1)
 
 
-class NeptuneDataResponse(ServiceResponse):
+class NeptuneDataResponse(ServiceResponse[NeptuneDataBackend]):
     SERVICE = "neptunedata"
     BACKENDS = neptunedata_backends
     VALIDATION_ERROR = InvalidParameterException
     ACCESS_DENIED = AccessDeniedException
 
-    @property
-    def backend(self) -> NeptuneDataBackend:
-        return neptunedata_backends[self.current_account][self.region]
 
     @property
     def cluster(self) -> Cluster:

@@ -14,12 +14,13 @@ from typing import Any
 
 from moto.core.resource_tagging import TaggableResourcesMixin, TaggedResource
 
-from mlmocks.core.backend import ServiceBackend, SharedHostBackendDict
+from mlmocks.core.backend import ServiceBackend
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import Page, Store, paginate
+from mlmocks.core.listing import MILLISECOND, Page, Store, paginate, within
 from mlmocks.core.spec import service_model
 from mlmocks.core.tags import TaggingBackend, TagRules, tag_dict
 
+from . import SPEC
 from .exceptions import ResourceInUse, ResourceNotFound, ValidationException
 
 COMPILATION_JOB = Lifecycle(
@@ -353,12 +354,12 @@ class SageMakerBackend(ServiceBackend, TaggingBackend, TaggableResourcesMixin):
         def wanted(job: CompilationJob) -> bool:
             if name_contains is not None and name_contains not in job.name:
                 return False
-            if not _between(job.creation_time, creation_time_after, creation_time_before):
+            if not within(job.creation_time, creation_time_after, creation_time_before, MILLISECOND):
                 return False
             status = job.status  # moves the job on first, so its times are current
             if status_equals is not None and status != status_equals:
                 return False
-            return _between(job.last_modified_time, last_modified_time_after, last_modified_time_before)
+            return within(job.last_modified_time, last_modified_time_after, last_modified_time_before, MILLISECOND)
 
         sort_by = sort_by or "CreationTime"
         keys: dict[str, Callable[[CompilationJob], Any]] = {
@@ -483,11 +484,5 @@ def _require_status(job: CompilationJob, allowed: tuple[str, ...], action: str) 
         )
 
 
-def _between(value: datetime, after: datetime | None, before: datetime | None) -> bool:
-    # Compared at the millisecond precision the API shows times in, so a time read from a
-    # response and sent back as a bound excludes the job it was read from.
-    value = value.replace(microsecond=value.microsecond // 1000 * 1000)
-    return (after is None or value > after) and (before is None or value < before)
 
-
-sagemaker_backends = SharedHostBackendDict(SageMakerBackend, "sagemaker")
+sagemaker_backends = SPEC.backend_dict(SageMakerBackend)

@@ -17,15 +17,12 @@ from .exceptions import ValidationException
 from .models import SageMakerBackend, is_compilation_job_arn, sagemaker_backends
 
 
-class SageMakerResponse(ServiceResponse):
+class SageMakerResponse(ServiceResponse[SageMakerBackend]):
     SERVICE = "sagemaker"
     BACKENDS = sagemaker_backends
     VALIDATION_ERROR = ValidationException
     MOTO_SERVICE = "sagemaker"
 
-    @property
-    def backend(self) -> SageMakerBackend:
-        return sagemaker_backends[self.current_account][self.region]
 
     # Tags exist on both sides of the host: ours only for compilation jobs.
     SHARED_OPERATIONS = frozenset({"AddTags", "ListTags", "DeleteTags"})
