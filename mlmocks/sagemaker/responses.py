@@ -44,7 +44,7 @@ class SageMakerResponse(ServiceResponse[SageMakerBackend]):
         return {"CompilationJobArn": job.arn}
 
     def describe_compilation_job(self, compilation_job_name: str) -> dict[str, Any]:
-        return self.backend.describe_compilation_job(compilation_job_name).description()
+        return self.backend.describe_compilation_job(compilation_job_name).detail()
 
     def list_compilation_jobs(self, **params: Any) -> dict[str, Any]:
         page = self.backend.list_compilation_jobs(**params)
