@@ -32,6 +32,25 @@ class ServiceError(ServiceException):
             setattr(self, name, value)
 
 
+class UnknownOperation(ServiceError):
+    code = "UnknownOperationException"
+    status = 404
+
+
+class AccessDenied(ServiceError):
+    """moto's IAM enforcement refused the request."""
+
+    code = "AccessDeniedException"
+    status = 403
+
+
+class InternalError(ServiceError):
+    """A bug in mlmocks, answered in the service's wire format instead of a traceback."""
+
+    code = "InternalServerException"
+    status = 500
+
+
 class InvalidInput(Exception):
     """A request that breaks its operation's input shape.
 

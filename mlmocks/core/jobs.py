@@ -21,7 +21,7 @@ it on by hand: see ``mlmocks.core.control``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
@@ -49,6 +49,15 @@ def _status_changed() -> None:
     # Each change takes a number never used before, so a reader that saw one number
     # sees a different one after any later change, whatever the threads' order.
     _last_change = next(_changes)
+
+
+def _no_failure(kind: str, identifiers: Sequence[str]) -> str | None:
+    return None
+
+
+#: The failure a test author asked of a new job of ``kind`` known by ``identifiers``, if
+#: any. The job control (mlmocks.core.control), which jobs know nothing of, sets it.
+failure_for_new_job: Callable[[str, Sequence[str]], str | None] = _no_failure
 
 
 @dataclass(frozen=True)
@@ -100,8 +109,6 @@ class Job:
         self.last_modified_time = self.creation_time
         self.end_time: datetime | None = None
         self._entered_at = self.creation_time
-        from .control import failure_for_new_job
-
         message = failure_for_new_job(lifecycle.kind, self.identifiers())
         if message is not None:
             self.destine_to_fail(message)

@@ -30,7 +30,14 @@ from moto.core.responses import BaseResponse
 from moto.utilities.utils import get_partition
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from .errors import InvalidInput, ServiceError, modeled_error
+from .errors import (
+    AccessDenied,
+    InternalError,
+    InvalidInput,
+    ServiceError,
+    UnknownOperation,
+    modeled_error,
+)
 from .idempotency import modeled_token_member
 from .listing import InvalidToken
 from .moto_compat import (
@@ -189,25 +196,6 @@ def _json_object(body: bytes) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
     return document if isinstance(document, dict) else {}
-
-
-class UnknownOperation(ServiceError):
-    code = "UnknownOperationException"
-    status = 404
-
-
-class AccessDenied(ServiceError):
-    """moto's IAM enforcement refused the request."""
-
-    code = "AccessDeniedException"
-    status = 403
-
-
-class InternalError(ServiceError):
-    """A bug in mlmocks, answered in the service's wire format instead of a traceback."""
-
-    code = "InternalServerException"
-    status = 500
 
 
 BackendT = TypeVar("BackendT", bound="ServiceBackend")

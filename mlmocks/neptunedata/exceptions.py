@@ -8,8 +8,7 @@ be stopped are ``InvalidParameterException``; a job this one depends on that doe
 exist or has not completed, and an S3 location that is not one, ``BadRequestException``.
 """
 
-from mlmocks.core.errors import ServiceError, modeled_error
-from mlmocks.core.responses import AccessDenied
+from mlmocks.core.errors import AccessDenied, ServiceError, modeled_error
 
 
 class NeptuneError(ServiceError):
