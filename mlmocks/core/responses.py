@@ -52,6 +52,7 @@ from .moto_compat import (
     to_uri_params,
     to_werkzeug_rule_string,
 )
+from .request import Body, Call
 from .serialization import serializer_class
 from .spec import service_model
 from .validation import parse_request
@@ -190,14 +191,6 @@ def _content_type(service: str) -> str:
     return "application/json"
 
 
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        document = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return {}
-    return document if isinstance(document, dict) else {}
-
-
 BackendT = TypeVar("BackendT", bound="ServiceBackend")
 
 
@@ -222,7 +215,8 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
 
     def __init__(self) -> None:
         super().__init__(service_name=self.SERVICE)
-        self.params: dict[str, Any] = {}
+        #: The request being answered, once routed and validated.
+        self.call: Call | None = None
         #: One id a request, in the x-amzn-RequestId header and in any error body that
         #: carries its request id (Neptune's ``requestId``).
         self.request_id = str(uuid.uuid4())
@@ -251,6 +245,11 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
         return modeled_error(self.SERVICE, "ConflictException")(
             f"The {member} {token} was already used for a {operation} request with other parameters"
         )
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The validated input members of the request, by the model's member names."""
+        return self.call.arguments if self.call is not None else {}
 
     def check(self, operation: str) -> None:
         """Checks a service makes of every request beyond its model (``self.params`` is
@@ -336,8 +335,8 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
         return cls()._respond(request, full_url)
 
     def _respond(self, request: Request, full_url: str) -> TYPE_RESPONSE:
-        # Read the body before anything else can take it as form data.
-        body = request.get_data()
+        # Read the body before anything else can take it as form data; parsed at most once.
+        body = Body(request.get_data())
         try:
             operation, uri_params = _route(self.SERVICE, request)
         except NotFound:
@@ -359,12 +358,12 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
                     f"{self.SERVICE} is not available in region {self.region!r}"
                 ) from None
             for_moto = operation.name in self.SHARED_OPERATIONS and not self.owns(
-                operation.name, _json_object(body)
+                operation.name, body.json_object()
             )
             if not for_moto:  # moto authorizes its own requests
                 # moto's IAM enforcement (set_initial_no_auth_action_count), as for its own services.
                 self._authenticate_and_authorize_normal_action()
-            self.params = parse_request(
+            arguments = parse_request(
                 operation,
                 body=body,
                 uri_params=uri_params,
@@ -377,6 +376,7 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
                 # Checked against the model first: moto does not validate, and fails on
                 # what does not fit the shape.
                 return self._hand_to_moto(request, full_url)
+            self.call = Call(operation, arguments, self.current_account, self.region, body)
             self.check(operation.name)
             token_member = self.CLIENT_TOKENS.get(operation.name) or modeled_token_member(operation)
             token = self.params.get(token_member) if token_member else None
