@@ -130,8 +130,6 @@ class ModelImportJobs(ServiceBackend):
         super().__init__(region_name, account_id)
         self.import_jobs: Store[ModelImportJob] = Store()  # by ARN
         self.imported_models: Store[ImportedModel] = Store()  # by ARN
-        self._job_arn_by_name: dict[str, str] = {}
-        self._model_arn_by_name: dict[str, str] = {}
 
     # -- model import jobs --------------------------------------------------------------
 
@@ -146,7 +144,7 @@ class ModelImportJobs(ServiceBackend):
         vpc_config: dict[str, Any] | None = None,
         imported_model_kms_key_id: str | None = None,
     ) -> ModelImportJob:
-        if job_name in self._job_arn_by_name:
+        if self.import_jobs.find(job_name) is not None:
             raise ConflictException(f"A model import job named {job_name} already exists")
         if self._model_name_taken(imported_model_name):
             raise ConflictException(
@@ -163,14 +161,12 @@ class ModelImportJobs(ServiceBackend):
             imported_model_tags=tag_dict(imported_model_tags),
             tags=tag_dict(job_tags),
         )
-        self.import_jobs.add(job.job_arn, job)
+        self.import_jobs.add(job.job_arn, job, aliases=(job_name,))
         self.track_job(job)
-        self._job_arn_by_name[job_name] = job.job_arn
         return job
 
     def get_model_import_job(self, job_identifier: str) -> ModelImportJob:
-        arn = self._job_arn_by_name.get(job_identifier, job_identifier)
-        job = self.import_jobs.get(arn)
+        job = self.import_jobs.find(job_identifier)
         if job is None:
             raise ResourceNotFoundException(f"The model import job {job_identifier} was not found")
         return job
@@ -200,13 +196,11 @@ class ModelImportJobs(ServiceBackend):
     def create_imported_model(self, job: ModelImportJob, at: datetime) -> ImportedModel:
         """What a completed import job leaves behind."""
         model = ImportedModel(job, self.arn(f"imported-model/{random_id()}"), at)
-        self.imported_models.add(model.model_arn, model)
-        self._model_arn_by_name[model.model_name] = model.model_arn
+        self.imported_models.add(model.model_arn, model, aliases=(model.model_name,))
         return model
 
     def get_imported_model(self, model_identifier: str) -> ImportedModel:
-        arn = self._model_arn_by_name.get(model_identifier, model_identifier)
-        model = self.imported_models.get(arn)
+        model = self.imported_models.find(model_identifier)
         if model is None:
             raise ResourceNotFoundException(f"The imported model {model_identifier} was not found")
         return model
@@ -232,7 +226,6 @@ class ModelImportJobs(ServiceBackend):
     def delete_imported_model(self, model_identifier: str) -> None:
         model = self.get_imported_model(model_identifier)
         self.imported_models.remove(model.model_arn)
-        del self._model_arn_by_name[model.model_name]
 
     def import_resource(self, arn: str) -> ModelImportJob | ImportedModel | None:
         """The import job or imported model of an ARN (for tags), if it is one here."""
@@ -243,7 +236,7 @@ class ModelImportJobs(ServiceBackend):
     def _model_name_taken(self, name: str) -> bool:
         # Only an import still running claims its model's name (a failed one creates none):
         # settled before every request, those are the unfinished jobs, not every job ever created.
-        return name in self._model_arn_by_name or any(
+        return self.imported_models.find(name) is not None or any(
             isinstance(job, ModelImportJob) and job.imported_model_name == name
             for job in self.unfinished_jobs()
         )

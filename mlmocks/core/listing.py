@@ -35,10 +35,14 @@ def sortable(value: Any) -> Any:
 
 
 class Store(Generic[T]):
-    """Resources of one kind in one backend, by identifier."""
+    """Resources of one kind in one backend, by identifier, and by any other names they
+    are known by (``find``: a job by its name or its ARN)."""
 
     def __init__(self) -> None:
         self._items: dict[str, T] = {}
+        #: alias -> key, and key -> its aliases.
+        self._keys: dict[str, str] = {}
+        self._aliases: dict[str, tuple[str, ...]] = {}
         self._seq: dict[str, int] = {}
         self._next_seq = 0
         self._version = 0
@@ -56,8 +60,16 @@ class Store(Generic[T]):
     def get(self, key: str) -> T | None:
         return self._items.get(key)
 
-    def add(self, key: str, item: T) -> None:
+    def find(self, identifier: str) -> T | None:
+        """The item whose key or alias ``identifier`` is."""
+        return self._items.get(self._keys.get(identifier, identifier))
+
+    def add(self, key: str, item: T, aliases: tuple[str, ...] = ()) -> None:
         self._items[key] = item
+        if aliases:
+            self._aliases[key] = aliases
+            for alias in aliases:
+                self._keys[alias] = key
         self._seq[key] = self._next_seq
         self._next_seq += 1
         self._version += 1
@@ -65,6 +77,8 @@ class Store(Generic[T]):
     def remove(self, key: str) -> T | None:
         item = self._items.pop(key, None)
         if item is not None:
+            for alias in self._aliases.pop(key, ()):
+                del self._keys[alias]
             del self._seq[key]
             self._version += 1
         return item

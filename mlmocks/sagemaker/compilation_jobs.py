@@ -251,7 +251,6 @@ class CompilationJobs(ServiceBackend):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.compilation_jobs: Store[CompilationJob] = Store()  # by name
-        self._name_by_arn: dict[str, str] = {}
 
     # -- compilation jobs ---------------------------------------------------------------
 
@@ -296,8 +295,7 @@ class CompilationJobs(ServiceBackend):
             vpc_config=vpc_config,
             tags=tag_dict(tags, "Key", "Value"),
         )
-        self.compilation_jobs.add(job.name, job)
-        self._name_by_arn[job.arn] = job.name
+        self.compilation_jobs.add(job.name, job, aliases=(job.arn,))
         self.track_job(job)
         return job
 
@@ -320,7 +318,6 @@ class CompilationJobs(ServiceBackend):
         job = self.get_compilation_job(name)
         _require_status(job, DELETABLE, "deleted")
         self.compilation_jobs.remove(name)
-        del self._name_by_arn[job.arn]
         job.retired = True
 
     def list_compilation_jobs(

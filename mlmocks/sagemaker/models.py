@@ -46,8 +46,8 @@ class SageMakerBackend(CompilationJobs, TaggingBackend, TaggableResourcesMixin):
         return is_compilation_job_arn(arn)
 
     def taggable(self, arn: str) -> CompilationJob:
-        name = self._name_by_arn.get(arn)
-        job = self.compilation_jobs.get(name) if name is not None else None
+        # By ARN only (find would take a name too).
+        job = self.compilation_jobs.find(arn) if arn.startswith("arn:") else None
         if job is None:
             # What SageMaker answers for tags of a resource that does not exist.
             raise ValidationException(f"Resource does not exist: {arn}")
