@@ -11,11 +11,13 @@ and its ``BackendDict``), ``exceptions.py`` (errors, from the model's error shap
 ``control.py`` (what a test author sets up outside the service's API, if anything).
 A service imports from ``core`` and moto, never from another service.
 
-**A request** (``core.responses.ServiceResponse``): routed, validated against the
-service model once (camelCase members become snake_case keyword arguments named as in
-boto3), checked by the service's ``check``, its client token honoured
-(``core.idempotency``), its backend's jobs settled once, then the handler runs under the
-backend's lock, with ``self.backend`` typed and ``self.params`` the validated members.
+**A request** (``core.responses.ServiceResponse``): routed, its body parsed at most
+once (``core.request.Body``), validated against the service model once, and handed on as
+one ``core.request.Call`` (operation, validated members, account, region, body: the
+response's ``call``, its members also ``params``). The service's ``check`` runs, the
+client token is honoured (``core.idempotency``), the backend's jobs settle once, then
+the handler runs under the backend's lock with the members as snake_case keyword
+arguments named as in boto3, and ``self.backend`` typed.
 Handlers never settle jobs, parse the body or catch errors: they raise the service's
 error and return what the output shape describes.
 
