@@ -9,13 +9,14 @@ only after ``pytest.importorskip("aiobotocore")``.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
 import pytest
 from aiobotocore.config import AioConfig
-from aiobotocore.session import get_session
+from aiobotocore.session import AioSession, get_session
 from botocore.exceptions import ClientError
 
 from tests.modes import ACCESS_KEY, REGION, Aws
@@ -33,6 +34,12 @@ def run(flow: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(flow())  # type: ignore[arg-type]
 
 
+@functools.cache
+def _session() -> AioSession:
+    """One session for every test, as boto3's default one is (its models load once)."""
+    return get_session()
+
+
 def async_client(aws: Aws, service: str, region: str = REGION, **kwargs: Any) -> AbstractAsyncContextManager[Any]:
     """An aiobotocore client made as ``aws.client(service)`` makes boto3's."""
     config = AioConfig(retries={"max_attempts": 1})
@@ -40,7 +47,7 @@ def async_client(aws: Aws, service: str, region: str = REGION, **kwargs: Any) ->
         kwargs.setdefault("endpoint_url", aws.endpoint)
     kwargs.setdefault("aws_access_key_id", ACCESS_KEY)
     kwargs.setdefault("aws_secret_access_key", "secret")
-    return get_session().create_client(service, region_name=region, config=config, **kwargs)
+    return _session().create_client(service, region_name=region, config=config, **kwargs)
 
 
 def comparable(response: dict[str, Any]) -> dict[str, Any]:
