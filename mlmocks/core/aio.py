@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import inspect
 import io
-from collections.abc import Generator
+from collections.abc import AsyncIterator, Generator
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
@@ -44,7 +44,8 @@ class AwaitableResponse(AWSResponse):
 
 class _AsyncStream:
     """The parts of aiohttp's ``ClientResponse`` aiobotocore reads: ``read()`` (the whole
-    body), ``content.read(n)`` and ``content.at_eof()`` (a streaming body), ``url``."""
+    body), ``content.read(n)`` and ``content.at_eof()`` (a streaming body),
+    ``content.iter_chunks()`` (an event stream), ``url`` and ``close()``."""
 
     def __init__(self, body: bytes, url: str) -> None:
         self._body = io.BytesIO(body)
@@ -55,14 +56,16 @@ class _AsyncStream:
     async def read(self, amt: int | None = -1) -> bytes:
         return self._body.read(-1 if amt is None or amt < 0 else amt)
 
+    async def iter_chunks(self) -> AsyncIterator[tuple[bytes, bool]]:
+        rest = self._body.read()
+        if rest:
+            yield rest, True
+
     def at_eof(self) -> bool:
         return self._body.tell() >= self._size
 
     def close(self) -> None:
         self._body.close()
-
-    def release(self) -> None:
-        pass
 
 
 def _reads_async(body: Any) -> bool:

@@ -1,6 +1,6 @@
 """moto's S3 through aiobotocore under mock_mljobs (and against the server): uploads
-(aws-chunked bodies that only an async reader can read), streamed downloads, pages,
-waiters and modeled errors, the same as through boto3."""
+(aws-chunked bodies that only an async reader can read), streamed downloads, an event
+stream, pages, waiters and modeled errors, the same as through boto3."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ def test_objects_up_down_listed_waited_for_and_missing(aws: Aws) -> None:
                 rest = await stream.read()
             assert first + rest == body + b"\x01" == sync.get_object(Bucket=BUCKET, Key="data/1.bin")["Body"].read()
             assert got["ContentLength"] == len(body) + 1
+            checked = await aio.get_object(Bucket=BUCKET, Key="data/2.bin", ChecksumMode="ENABLED")
+            assert checked["ChecksumCRC32"]  # aiobotocore checks the body against it as it reads
+            assert await checked["Body"].read() == body + b"\x02"
             head = await same(sync, aio, "head_object", Bucket=BUCKET, Key="data/0.bin")
             assert head["ContentLength"] == len(body) + 1
             pages = await same_pages(sync, aio, "list_objects_v2", Bucket=BUCKET, PaginationConfig={"PageSize": 2})
@@ -40,5 +43,27 @@ def test_objects_up_down_listed_waited_for_and_missing(aws: Aws) -> None:
             ]
             await same_error(sync, aio, "get_object", "NoSuchKey", Bucket=BUCKET, Key="data/9.bin")
             await same_error(sync, aio, "list_objects_v2", "NoSuchBucket", Bucket="no-such-bucket-here")
+
+    run(flow)
+
+
+def test_an_event_stream_reads_as_through_boto3(aws: Aws) -> None:
+    select = {
+        "Bucket": BUCKET,
+        "Key": "table.csv",
+        "Expression": "SELECT * FROM S3Object",
+        "ExpressionType": "SQL",
+        "InputSerialization": {"CSV": {"FileHeaderInfo": "USE"}},
+        "OutputSerialization": {"JSON": {}},
+    }
+
+    async def flow() -> None:
+        async with twins(aws, "s3") as (sync, aio):
+            await aio.create_bucket(Bucket=BUCKET)
+            await aio.put_object(Bucket=BUCKET, Key="table.csv", Body=b"a,b\n1,2\n3,4\n")
+            selected = await aio.select_object_content(**select)
+            events = [event async for event in selected["Payload"]]
+            assert b'{"a":"3","b":"4"}' in events[0]["Records"]["Payload"]
+            assert events == list(sync.select_object_content(**select)["Payload"])
 
     run(flow)
