@@ -139,10 +139,12 @@ def register() -> None:
     with _lock:
         if _registered:
             return
+        from . import aio
         from .moto_compat import insert_url_patterns, wrap_get_backend
         from .spec import lend_models_to_botocore
 
         lend_models_to_botocore()
+        aio.install()  # async clients (aiobotocore) answered in process too
         by_key = {spec.key: spec for spec in specs().values()}
         patterns = [
             (spec.key, re.compile(url_base))
