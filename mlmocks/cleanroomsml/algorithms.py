@@ -11,8 +11,8 @@ from mlmocks.core.jobs import now
 from mlmocks.core.listing import Page, Store
 
 from .collaborations import Collaboration, CollaborationsBackend, Membership, created_in
-from .common import TAG_RULES, page, present
-from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .common import TAG_RULES, found, page, present
+from .exceptions import ConflictException, ValidationException
 
 if TYPE_CHECKING:
     from .inference_jobs import InferenceJob
@@ -167,12 +167,10 @@ class AlgorithmsBackend(CollaborationsBackend):
         return algorithm
 
     def get_configured_model_algorithm(self, configured_model_algorithm_arn: str) -> ConfiguredModelAlgorithm:
-        algorithm = self.algorithms.get(configured_model_algorithm_arn)
-        if algorithm is None:
-            raise ResourceNotFoundException(
-                f"Configured model algorithm {configured_model_algorithm_arn} not found"
-            )
-        return algorithm
+        return found(
+            self.algorithms.get(configured_model_algorithm_arn),
+            f"Configured model algorithm {configured_model_algorithm_arn} not found",
+        )
 
     def list_configured_model_algorithms(
         self, max_results: int | None = None, next_token: str | None = None

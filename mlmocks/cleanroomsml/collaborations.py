@@ -28,6 +28,7 @@ from mlmocks.core.errors import ServiceError
 from mlmocks.core.listing import Store
 
 from . import SPEC
+from .common import found
 from .exceptions import AccessDeniedException, ResourceNotFoundException, ValidationException
 
 if TYPE_CHECKING:
@@ -83,26 +84,23 @@ class Collaboration:
         return {"collaborationId": self.collaboration_id, "name": self.name, "region": self.region, "members": self.members()}
 
     def association(self, arn: str) -> Association:
-        association = self.associations.get(arn)
-        if association is None:
-            raise ResourceNotFoundException(
-                f"Configured model algorithm association {arn} not found in collaboration {self.collaboration_id}"
-            )
-        return association
+        return found(
+            self.associations.get(arn),
+            f"Configured model algorithm association {arn} not found in collaboration {self.collaboration_id}",
+        )
 
     def find_trained_model(self, arn: str, version: str | None = None, latest: bool = False) -> TrainedModel:
         """A version of a trained model of this collaboration: the one named, else the
         latest or the base version."""
-        base = self.trained_models.get(version_key(arn, None))
-        if base is None:
-            raise ResourceNotFoundException(
-                f"Trained model {arn} not found in collaboration {self.collaboration_id}"
-            )
+        base = found(
+            self.trained_models.get(version_key(arn, None)),
+            f"Trained model {arn} not found in collaboration {self.collaboration_id}",
+        )
         if version is not None:
-            found = self.trained_models.get(version_key(arn, version))
-            if found is None:
-                raise ResourceNotFoundException(f"Version {version} of trained model {arn} not found")
-            return found
+            return found(
+                self.trained_models.get(version_key(arn, version)),
+                f"Version {version} of trained model {arn} not found",
+            )
         return self.latest_versions[arn] if latest else base
 
     def check_member(self, account_id: str | None, field: str) -> None:

@@ -11,7 +11,7 @@ from mlmocks.core.jobs import Job
 from mlmocks.core.listing import Page, Store, paginate
 from mlmocks.core.tags import TagRules
 
-from .exceptions import ValidationException
+from .exceptions import ResourceNotFoundException, ValidationException
 
 T = TypeVar("T")
 
@@ -30,6 +30,13 @@ CREATING = frozenset({"CREATE_PENDING", "CREATE_IN_PROGRESS"})
 #: Page size when a List call gives no maxResults (ListTrainedModelVersions documents
 #: 10; the others document only the 1..100 range).
 DEFAULT_MAX_RESULTS = 100
+
+
+def found(item: T | None, missing: str) -> T:
+    """``item``, if there is one; else ResourceNotFoundException with the message ``missing``."""
+    if item is None:
+        raise ResourceNotFoundException(missing)
+    return item
 
 
 def present(**members: Any) -> dict[str, Any]:

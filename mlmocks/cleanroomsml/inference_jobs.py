@@ -3,7 +3,6 @@ collaboration."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -113,15 +112,6 @@ class InferenceJob(Job):
         )
 
 
-def _uses_model(arn: str | None, version: str | None) -> Callable[[InferenceJob], bool]:
-    def wanted(job: InferenceJob) -> bool:
-        return (arn is None or job.model.arn == arn) and (
-            version is None or job.model.version_identifier == version
-        )
-
-    return wanted
-
-
 class InferenceJobsBackend(CollaborationsBackend):
     def start_trained_model_inference_job(
         self,
@@ -195,30 +185,31 @@ class InferenceJobsBackend(CollaborationsBackend):
 
     def list_trained_model_inference_jobs(
         self,
-        membership: Membership,
+        membership: Membership | None = None,
+        collaboration: Collaboration | None = None,
         trained_model_arn: str | None = None,
         trained_model_version_identifier: str | None = None,
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> Page[InferenceJob]:
-        wanted = _uses_model(trained_model_arn, trained_model_version_identifier)
-        return page(
-            membership.collaboration.inference_jobs,
-            lambda job: job.membership is membership and wanted(job),
-            max_results,
-            next_token,
-        )
+        """The inference jobs of a ``membership`` (ListTrainedModelInferenceJobs), or
+        of every member of a ``collaboration`` (ListCollaborationTrainedModelInferenceJobs)."""
 
-    def list_collaboration_trained_model_inference_jobs(
-        self,
-        collaboration: Collaboration,
-        trained_model_arn: str | None = None,
-        trained_model_version_identifier: str | None = None,
-        max_results: int | None = None,
-        next_token: str | None = None,
-    ) -> Page[InferenceJob]:
-        wanted = _uses_model(trained_model_arn, trained_model_version_identifier)
-        return page(collaboration.inference_jobs, wanted, max_results, next_token)
+        def wanted(job: InferenceJob) -> bool:
+            return (
+                (membership is None or job.membership is membership)
+                and (trained_model_arn is None or job.model.arn == trained_model_arn)
+                and (
+                    trained_model_version_identifier is None
+                    or job.model.version_identifier == trained_model_version_identifier
+                )
+            )
+
+        in_collaboration = membership.collaboration if membership is not None else collaboration
+        assert in_collaboration is not None, "called in the scope check resolved"
+        return page(in_collaboration.inference_jobs, wanted, max_results, next_token)
+
+    list_collaboration_trained_model_inference_jobs = list_trained_model_inference_jobs
 
     def cancel_trained_model_inference_job(self, membership: Membership, trained_model_inference_job_arn: str) -> None:
         job = self.get_trained_model_inference_job(membership, trained_model_inference_job_arn)
