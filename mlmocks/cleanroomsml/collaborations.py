@@ -81,7 +81,12 @@ class Collaboration:
         return {account: m.membership_id for account, m in self.memberships.items()}
 
     def detail(self) -> dict[str, Any]:
-        return {"collaborationId": self.collaboration_id, "name": self.name, "region": self.region, "members": self.members()}
+        return {
+            "collaborationId": self.collaboration_id,
+            "name": self.name,
+            "region": self.region,
+            "members": self.members(),
+        }
 
     def association(self, arn: str) -> Association:
         return found(

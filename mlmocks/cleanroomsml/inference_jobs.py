@@ -176,7 +176,9 @@ class InferenceJobsBackend(CollaborationsBackend):
         self.track_job(job)
         return job
 
-    def get_trained_model_inference_job(self, membership: Membership, trained_model_inference_job_arn: str) -> InferenceJob:
+    def get_trained_model_inference_job(
+        self, membership: Membership, trained_model_inference_job_arn: str
+    ) -> InferenceJob:
         return created_in(
             membership,
             membership.collaboration.inference_jobs.get(trained_model_inference_job_arn),
@@ -211,7 +213,9 @@ class InferenceJobsBackend(CollaborationsBackend):
 
     list_collaboration_trained_model_inference_jobs = list_trained_model_inference_jobs
 
-    def cancel_trained_model_inference_job(self, membership: Membership, trained_model_inference_job_arn: str) -> None:
+    def cancel_trained_model_inference_job(
+        self, membership: Membership, trained_model_inference_job_arn: str
+    ) -> None:
         job = self.get_trained_model_inference_job(membership, trained_model_inference_job_arn)
         if job.status not in CREATING:
             raise ConflictException(f"Trained model inference job {job.name} is {job.status} and cannot be cancelled")

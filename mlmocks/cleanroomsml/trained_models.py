@@ -216,7 +216,9 @@ class ExportJob(Job):
         )
 
 
-def own_trained_model(membership: Membership, arn: str, version: str | None = None, latest: bool = False) -> TrainedModel:
+def own_trained_model(
+    membership: Membership, arn: str, version: str | None = None, latest: bool = False
+) -> TrainedModel:
     """A version of a trained model that ``membership`` created."""
     base = membership.collaboration.trained_models.get(version_key(arn, None))
     created_in(membership, base, f"Trained model {arn}")
@@ -266,7 +268,9 @@ class TrainedModelsBackend(CollaborationsBackend):
         base: TrainedModel | None = None
         if incremental:
             channel = incremental[0]
-            base = own_trained_model(membership, channel["trainedModelArn"], channel.get("versionIdentifier"), latest=True)
+            base = own_trained_model(
+                membership, channel["trainedModelArn"], channel.get("versionIdentifier"), latest=True
+            )
             if base.status != "ACTIVE":
                 raise ValidationException(
                     f"Incremental training needs an ACTIVE trained model: {base.name} is {base.status}"
