@@ -4,6 +4,13 @@ model export jobs and inference jobs, and tags.
 
 Collaborations and memberships belong to the separate Clean Rooms service: a test author
 declares them through the job control (``declare_collaboration``).
+
+Where each operation is: ``collaborations.py`` (collaborations and memberships, shared by
+the members' accounts), ``algorithms.py`` (configured model algorithms and their
+associations), ``trained_models.py`` (trained models and their export jobs),
+``inference_jobs.py`` (trained model inference jobs); ``models.py`` composes them into the
+backend, ``responses.py`` says which operation is which verb, ``control.py`` declares
+collaborations.
 """
 
 from mlmocks.core.registry import ServiceSpec

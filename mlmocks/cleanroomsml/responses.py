@@ -1,14 +1,26 @@
-"""Clean Rooms ML custom-model operations: validated parameters in, output shapes out."""
+"""Clean Rooms ML custom-model operations.
+
+A call names where it acts: the caller's membership (``membershipIdentifier``) or a
+collaboration the caller is a member of (``collaborationIdentifier``). ``check`` resolves
+it once, before the handler runs, and every backend method takes the resolved one
+(``membership`` or ``collaboration``) with the call's other arguments by their boto3
+names. Each operation is then one of four verbs, and the table at the end of the class
+says which; the backend method bears the operation's name (``create_trained_model``).
+"""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partialmethod
 from typing import Any
 
+from botocore import xform_name
+
+from mlmocks.core.jobs import Job
 from mlmocks.core.responses import ServiceResponse
 from mlmocks.core.spec import operation_model
 from mlmocks.core.tags import TagOperations
 
+from .collaborations import Collaboration, Membership
 from .exceptions import AccessDeniedException, ResourceNotFoundException, ValidationException
 from .models import CleanRoomsMLBackend, cleanroomsml_backends
 
@@ -27,6 +39,11 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse[CleanRoomsMLBackend]):
     VALIDATION_ERROR = ValidationException
     TAG_MEMBERS = None  # a map
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: Where the call acts, resolved by ``check``: the backend method's ``membership``
+        #: or ``collaboration`` argument.
+        self.scope: dict[str, Membership | Collaboration] = {}
 
     def check(self, operation: str) -> None:
         # The membership or collaboration a call names must exist and include the caller.
@@ -37,127 +54,91 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse[CleanRoomsMLBackend]):
         unknown = ResourceNotFoundException if _names_missing_resources(operation) else AccessDeniedException
         backend = self.backend
         with backend.lock:
-            backend.authorize(membership, collaboration, unknown)
+            if membership is not None:
+                self.scope["membership"] = backend.membership(membership, unknown)
+            if collaboration is not None:
+                self.scope["collaboration"] = backend.collaboration(collaboration, unknown)
 
-    # -- configured model algorithms -------------------------------------------------------------
+    def _call(
+        self, membership_identifier: str | None = None, collaboration_identifier: str | None = None, **params: Any
+    ) -> Any:
+        """The operation's backend method, called in the resolved scope."""
+        method = getattr(self.backend, xform_name(self.operation_name))
+        return method(**self.scope, **params)
 
-    def create_configured_model_algorithm(self, **params: Any) -> dict[str, Any]:
-        algorithm = self.backend.create_configured_model_algorithm(**params)
-        return {"configuredModelAlgorithmArn": algorithm.arn}
+    # -- the four verbs ----------------------------------------------------------------------
 
-    def get_configured_model_algorithm(self, configured_model_algorithm_arn: str) -> dict[str, Any]:
-        return self.backend.get_configured_model_algorithm(configured_model_algorithm_arn).detail()
+    def _create(self, output: dict[str, str], **params: Any) -> dict[str, Any]:
+        """Create or start a resource: ``output`` maps the output's members to the
+        resource's attributes."""
+        made = self._call(**params)
+        return {member: getattr(made, attribute) for member, attribute in output.items()}
 
-    def list_configured_model_algorithms(self, **params: Any) -> dict[str, Any]:
-        page = self.backend.list_configured_model_algorithms(**params)
-        return {"configuredModelAlgorithms": [a.summary() for a in page.items], "nextToken": page.next_token}
+    def _get(self, view: str, **params: Any) -> dict[str, Any]:
+        """One resource, through its ``view``; a Get of a job is a client's look at it."""
+        found = self._call(**params)
+        if isinstance(found, Job):
+            found.observe()
+        rendered: dict[str, Any] = getattr(found, view)()
+        return rendered
 
-    def delete_configured_model_algorithm(self, configured_model_algorithm_arn: str) -> dict[str, Any]:
-        self.backend.delete_configured_model_algorithm(configured_model_algorithm_arn)
+    def _list(self, member: str, view: str, **params: Any) -> dict[str, Any]:
+        """A page of resources, each through its ``view``, under the output's ``member``."""
+        page = self._call(**params)
+        return {member: [getattr(item, view)() for item in page.items], "nextToken": page.next_token}
+
+    def _act(self, **params: Any) -> dict[str, Any]:
+        """Delete or cancel: the output is empty."""
+        self._call(**params)
         return {}
 
-    # -- associations ----------------------------------------------------------------------------
+    # -- which operation is which ------------------------------------------------------------
 
-    def create_configured_model_algorithm_association(self, **params: Any) -> dict[str, Any]:
-        association = self.backend.create_configured_model_algorithm_association(**params)
-        return {"configuredModelAlgorithmAssociationArn": association.arn}
-
-    def get_configured_model_algorithm_association(self, **params: Any) -> dict[str, Any]:
-        return self.backend.get_configured_model_algorithm_association(**params).detail()
-
-    def list_configured_model_algorithm_associations(self, **params: Any) -> dict[str, Any]:
-        page = self.backend.list_configured_model_algorithm_associations(**params)
-        return {
-            "configuredModelAlgorithmAssociations": [a.summary() for a in page.items],
-            "nextToken": page.next_token,
-        }
-
-    def delete_configured_model_algorithm_association(self, **params: Any) -> dict[str, Any]:
-        self.backend.delete_configured_model_algorithm_association(**params)
-        return {}
-
-    def get_collaboration_configured_model_algorithm_association(self, **params: Any) -> dict[str, Any]:
-        return self.backend.get_collaboration_configured_model_algorithm_association(**params).collaboration_view()
-
-    def list_collaboration_configured_model_algorithm_associations(self, **params: Any) -> dict[str, Any]:
-        page = self.backend.list_collaboration_configured_model_algorithm_associations(**params)
-        return {
-            "collaborationConfiguredModelAlgorithmAssociations": [a.collaboration_summary() for a in page.items],
-            "nextToken": page.next_token,
-        }
-
-    # -- trained models --------------------------------------------------------------------------
-
-    def create_trained_model(self, **params: Any) -> dict[str, Any]:
-        model = self.backend.create_trained_model(**params)
-        return {"trainedModelArn": model.arn, "versionIdentifier": model.version_identifier}
-
-    def get_trained_model(self, **params: Any) -> dict[str, Any]:
-        return self.backend.get_trained_model(**params).observe().detail()
-
-    def list_trained_models(self, **params: Any) -> dict[str, Any]:
-        page = self.backend.list_trained_models(**params)
-        return {"trainedModels": [m.summary() for m in page.items], "nextToken": page.next_token}
-
-    def list_trained_model_versions(self, **params: Any) -> dict[str, Any]:
-        page = self.backend.list_trained_model_versions(**params)
-        return {"trainedModels": [m.summary() for m in page.items], "nextToken": page.next_token}
-
-    def cancel_trained_model(self, **params: Any) -> dict[str, Any]:
-        self.backend.cancel_trained_model(**params)
-        return {}
-
-    def delete_trained_model_output(self, **params: Any) -> dict[str, Any]:
-        self.backend.delete_trained_model_output(**params)
-        return {}
-
-    def get_collaboration_trained_model(self, **params: Any) -> dict[str, Any]:
-        model = self.backend.get_collaboration_trained_model(**params)
-        return model.observe().collaboration_view()
-
-    def list_collaboration_trained_models(self, **params: Any) -> dict[str, Any]:
-        page = self.backend.list_collaboration_trained_models(**params)
-        return {
-            "collaborationTrainedModels": [m.collaboration_summary() for m in page.items],
-            "nextToken": page.next_token,
-        }
-
-    # -- export jobs -----------------------------------------------------------------------------
-
-    def start_trained_model_export_job(self, **params: Any) -> dict[str, Any]:
-        self.backend.start_trained_model_export_job(**params)
-        return {}
-
-    def list_collaboration_trained_model_export_jobs(self, **params: Any) -> dict[str, Any]:
-        page = self.backend.list_collaboration_trained_model_export_jobs(**params)
-        return {
-            "collaborationTrainedModelExportJobs": [j.collaboration_summary() for j in page.items],
-            "nextToken": page.next_token,
-        }
-
-    # -- inference jobs --------------------------------------------------------------------------
-
-    def start_trained_model_inference_job(self, **params: Any) -> dict[str, Any]:
-        job = self.backend.start_trained_model_inference_job(**params)
-        return {"trainedModelInferenceJobArn": job.arn}
-
-    def get_trained_model_inference_job(self, **params: Any) -> dict[str, Any]:
-        return self.backend.get_trained_model_inference_job(**params).observe().detail()
-
-    def list_trained_model_inference_jobs(self, **params: Any) -> dict[str, Any]:
-        page = self.backend.list_trained_model_inference_jobs(**params)
-        return {"trainedModelInferenceJobs": [j.summary() for j in page.items], "nextToken": page.next_token}
-
-    def list_collaboration_trained_model_inference_jobs(self, **params: Any) -> dict[str, Any]:
-        page = self.backend.list_collaboration_trained_model_inference_jobs(**params)
-        return {
-            "collaborationTrainedModelInferenceJobs": [j.collaboration_summary() for j in page.items],
-            "nextToken": page.next_token,
-        }
-
-    def cancel_trained_model_inference_job(self, **params: Any) -> dict[str, Any]:
-        self.backend.cancel_trained_model_inference_job(**params)
-        return {}
+    # configured model algorithms (algorithms.py)
+    create_configured_model_algorithm = partialmethod(_create, {"configuredModelAlgorithmArn": "arn"})
+    get_configured_model_algorithm = partialmethod(_get, "detail")
+    list_configured_model_algorithms = partialmethod(_list, "configuredModelAlgorithms", "summary")
+    delete_configured_model_algorithm = partialmethod(_act)
+    # their associations with a collaboration (algorithms.py)
+    create_configured_model_algorithm_association = partialmethod(
+        _create, {"configuredModelAlgorithmAssociationArn": "arn"}
+    )
+    get_configured_model_algorithm_association = partialmethod(_get, "detail")
+    list_configured_model_algorithm_associations = partialmethod(
+        _list, "configuredModelAlgorithmAssociations", "summary"
+    )
+    delete_configured_model_algorithm_association = partialmethod(_act)
+    get_collaboration_configured_model_algorithm_association = partialmethod(_get, "collaboration_detail")
+    list_collaboration_configured_model_algorithm_associations = partialmethod(
+        _list, "collaborationConfiguredModelAlgorithmAssociations", "collaboration_summary"
+    )
+    # trained models (trained_models.py)
+    create_trained_model = partialmethod(
+        _create, {"trainedModelArn": "arn", "versionIdentifier": "version_identifier"}
+    )
+    get_trained_model = partialmethod(_get, "detail")
+    list_trained_models = partialmethod(_list, "trainedModels", "summary")
+    list_trained_model_versions = partialmethod(_list, "trainedModels", "summary")
+    cancel_trained_model = partialmethod(_act)
+    delete_trained_model_output = partialmethod(_act)
+    get_collaboration_trained_model = partialmethod(_get, "collaboration_detail")
+    list_collaboration_trained_models = partialmethod(
+        _list, "collaborationTrainedModels", "collaboration_summary"
+    )
+    # trained model export jobs (trained_models.py)
+    start_trained_model_export_job = partialmethod(_create, {})
+    list_collaboration_trained_model_export_jobs = partialmethod(
+        _list, "collaborationTrainedModelExportJobs", "collaboration_summary"
+    )
+    # trained model inference jobs (inference_jobs.py)
+    start_trained_model_inference_job = partialmethod(_create, {"trainedModelInferenceJobArn": "arn"})
+    get_trained_model_inference_job = partialmethod(_get, "detail")
+    list_trained_model_inference_jobs = partialmethod(_list, "trainedModelInferenceJobs", "summary")
+    list_collaboration_trained_model_inference_jobs = partialmethod(
+        _list, "collaborationTrainedModelInferenceJobs", "collaboration_summary"
+    )
+    cancel_trained_model_inference_job = partialmethod(_act)
+    # tags: TagOperations
 
 
 RESPONSE_CLASS = CleanRoomsMLResponse

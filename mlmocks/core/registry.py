@@ -41,7 +41,7 @@ class ServiceSpec:
     moto_service: str | None = None
     #: Name of the BackendDict in the service's ``models`` module.
     backends_name: str = field(default="")
-    #: Functions of the service's ``models`` module that the job control offers as
+    #: Functions of the service's ``control`` module that the job control offers as
     #: methods of its own, in-process and over HTTP (keyword arguments and results in
     #: JSON types), for state a test author sets up outside the service's API.
     control_methods: tuple[str, ...] = ()
@@ -112,8 +112,8 @@ def control_method(name: str) -> Callable[..., Any] | None:
     """The control method ``name`` that a service contributes, if any."""
     for spec in specs().values():
         if name in spec.control_methods:
-            models = importlib.import_module(f"{spec.package}.models")
-            method: Callable[..., Any] = getattr(models, name)
+            control = importlib.import_module(f"{spec.package}.control")
+            method: Callable[..., Any] = getattr(control, name)
             return method
     return None
 
