@@ -51,6 +51,10 @@ class Entry:
     def bucket(self) -> str:
         return bucket_of(self.source_ref)
 
+    def summary(self) -> str:
+        """The entry in ListDatasetEntries: its JSON line."""
+        return self.line
+
 
 def bucket_of(s3_uri: str) -> str:
     return s3_uri[len("s3://") :].split("/", 1)[0]

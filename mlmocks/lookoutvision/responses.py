@@ -1,7 +1,13 @@
-"""Lookout for Vision's 22 operations: validated parameters in, output shapes out."""
+"""Lookout for Vision's 22 operations. Each is one of four verbs applied to the backend
+method named like it (which takes the operation's members, as boto3 names them): the
+table at the end of the class says which operation is which verb, and which member of
+its output carries the answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partialmethod
 from typing import Any
 
 from mlmocks.core.errors import ServiceError
@@ -9,7 +15,9 @@ from mlmocks.core.responses import ServiceResponse
 from mlmocks.core.tags import TagOperations
 
 from .exceptions import ConflictException, ValidationException
-from .models import IDEMPOTENCY_WINDOW, LookoutVisionBackend, lookoutvision_backends
+from .models import LookoutVisionBackend, lookoutvision_backends
+
+Backend = LookoutVisionBackend
 
 
 class LookoutVisionResponse(TagOperations, ServiceResponse[LookoutVisionBackend]):
@@ -22,7 +30,7 @@ class LookoutVisionResponse(TagOperations, ServiceResponse[LookoutVisionBackend]
     # Ten operations take a ClientToken: the same token and parameters get the first
     # answer again (the service remembers a token for 8 hours); SDKs send a fresh token
     # when the caller gives none.
-    CLIENT_TOKEN_LIFETIME = IDEMPOTENCY_WINDOW
+    CLIENT_TOKEN_LIFETIME = timedelta(hours=8)
 
     def token_conflict(self, operation: str, member: str, token: str, arguments: dict[str, Any]) -> ServiceError:
         # The service says only that an error occurs; a conflict names its project.
@@ -32,124 +40,55 @@ class LookoutVisionResponse(TagOperations, ServiceResponse[LookoutVisionBackend]
             "PROJECT",
         )
 
+    # -- the four verbs ----------------------------------------------------------------------
 
-    # -- projects -------------------------------------------------------------------------------
+    def _create(self, create: Callable[..., Any], output: str, /, **arguments: Any) -> dict[str, Any]:
+        """Create a resource: it as the call created it."""
+        return {output: create(self.backend, **arguments).summary_at_creation()}
 
-    def create_project(self, project_name: str) -> dict[str, Any]:
-        return {"ProjectMetadata": self.backend.create_project(project_name).summary()}
+    def _describe(self, describe: Callable[..., Any], output: str, /, **arguments: Any) -> dict[str, Any]:
+        """Describe a resource: it after this look (a job's status moves on)."""
+        return {output: describe(self.backend, **arguments).detail()}
 
-    def describe_project(self, project_name: str) -> dict[str, Any]:
-        return {"ProjectDescription": self.backend.project(project_name).detail()}
+    def _list(self, list_: Callable[..., Any], output: str, /, **arguments: Any) -> dict[str, Any]:
+        """A page of resources: their summaries, and the token of the next page."""
+        page = list_(self.backend, **arguments)
+        return {output: [item.summary() for item in page.items], "NextToken": page.next_token}
 
-    def list_projects(
-        self, next_token: str | None = None, max_results: int | None = None
-    ) -> dict[str, Any]:
-        page = self.backend.list_projects(next_token, max_results)
-        return {
-            "Projects": [project.summary() for project in page.items],
-            "NextToken": page.next_token,
-        }
+    def _act(self, act: Callable[..., Any], output: str | None = None, /, **arguments: Any) -> dict[str, Any]:
+        """Any other operation (delete, start, stop, update, detect): what the backend
+        answers, as the one member of the output (an empty output without ``output``)."""
+        answer = act(self.backend, **arguments)
+        return {} if output is None else {output: answer}
 
-    def delete_project(self, project_name: str) -> dict[str, Any]:
-        return {"ProjectArn": self.backend.delete_project(project_name).project_arn}
+    # -- which operation is which ------------------------------------------------------------
 
-    # -- datasets -------------------------------------------------------------------------------
-
-    def create_dataset(
-        self, project_name: str, dataset_type: str, dataset_source: Any = None
-    ) -> dict[str, Any]:
-        dataset = self.backend.create_dataset(project_name, dataset_type, dataset_source)
-        return {"DatasetMetadata": dataset.created_metadata()}
-
-    def describe_dataset(self, project_name: str, dataset_type: str) -> dict[str, Any]:
-        return {
-            "DatasetDescription": self.backend.describe_dataset(
-                project_name, dataset_type
-            ).detail()
-        }
-
-    def update_dataset_entries(
-        self, project_name: str, dataset_type: str, changes: bytes
-    ) -> dict[str, Any]:
-        self.backend.update_dataset_entries(project_name, dataset_type, changes)
-        return {"Status": "UPDATE_IN_PROGRESS"}
-
-    def list_dataset_entries(
-        self, project_name: str, dataset_type: str, **filters: Any
-    ) -> dict[str, Any]:
-        page = self.backend.list_dataset_entries(project_name, dataset_type, **filters)
-        return {
-            "DatasetEntries": [entry.line for entry in page.items],
-            "NextToken": page.next_token,
-        }
-
-    def delete_dataset(self, project_name: str, dataset_type: str) -> dict[str, Any]:
-        self.backend.delete_dataset(project_name, dataset_type)
-        return {}
-
-    # -- models ---------------------------------------------------------------------------------
-
-    def create_model(self, project_name: str, **params: Any) -> dict[str, Any]:
-        return {
-            "ModelMetadata": self.backend.create_model(project_name, **params).created_metadata()
-        }
-
-    def describe_model(self, project_name: str, model_version: str) -> dict[str, Any]:
-        return {
-            "ModelDescription": self.backend.describe_model(project_name, model_version).detail()
-        }
-
-    def list_models(
-        self, project_name: str, next_token: str | None = None, max_results: int | None = None
-    ) -> dict[str, Any]:
-        page = self.backend.list_models(project_name, next_token, max_results)
-        return {"Models": [model.summary() for model in page.items], "NextToken": page.next_token}
-
-    def delete_model(self, project_name: str, model_version: str) -> dict[str, Any]:
-        return {"ModelArn": self.backend.delete_model(project_name, model_version).model_arn}
-
-    def start_model(
-        self,
-        project_name: str,
-        model_version: str,
-        min_inference_units: int,
-        max_inference_units: int | None = None,
-    ) -> dict[str, Any]:
-        return {
-            "Status": self.backend.start_model(
-                project_name, model_version, min_inference_units, max_inference_units
-            )
-        }
-
-    def stop_model(self, project_name: str, model_version: str) -> dict[str, Any]:
-        return {"Status": self.backend.stop_model(project_name, model_version)}
-
-    def detect_anomalies(
-        self, project_name: str, model_version: str, body: bytes, content_type: str
-    ) -> dict[str, Any]:
-        return {
-            "DetectAnomalyResult": self.backend.detect_anomalies(
-                project_name, model_version, body, content_type
-            )
-        }
-
-    # -- model packaging jobs -------------------------------------------------------------------
-
-    def start_model_packaging_job(self, project_name: str, **params: Any) -> dict[str, Any]:
-        return {"JobName": self.backend.start_model_packaging_job(project_name, **params).job_name}
-
-    def describe_model_packaging_job(self, project_name: str, job_name: str) -> dict[str, Any]:
-        job = self.backend.packaging_job(project_name, job_name).observe()
-        return {"ModelPackagingDescription": job.detail()}
-
-    def list_model_packaging_jobs(
-        self, project_name: str, next_token: str | None = None, max_results: int | None = None
-    ) -> dict[str, Any]:
-        page = self.backend.list_model_packaging_jobs(project_name, next_token, max_results)
-        return {
-            "ModelPackagingJobs": [job.summary() for job in page.items],
-            "NextToken": page.next_token,
-        }
+    # projects
+    create_project = partialmethod(_create, Backend.create_project, "ProjectMetadata")
+    describe_project = partialmethod(_describe, Backend.describe_project, "ProjectDescription")
+    list_projects = partialmethod(_list, Backend.list_projects, "Projects")
+    delete_project = partialmethod(_act, Backend.delete_project, "ProjectArn")
+    # datasets and their entries
+    create_dataset = partialmethod(_create, Backend.create_dataset, "DatasetMetadata")
+    describe_dataset = partialmethod(_describe, Backend.describe_dataset, "DatasetDescription")
+    update_dataset_entries = partialmethod(_act, Backend.update_dataset_entries, "Status")
+    list_dataset_entries = partialmethod(_list, Backend.list_dataset_entries, "DatasetEntries")
+    delete_dataset = partialmethod(_act, Backend.delete_dataset)
+    # model versions: training, hosting, anomaly detection
+    create_model = partialmethod(_create, Backend.create_model, "ModelMetadata")
+    describe_model = partialmethod(_describe, Backend.describe_model, "ModelDescription")
+    list_models = partialmethod(_list, Backend.list_models, "Models")
+    delete_model = partialmethod(_act, Backend.delete_model, "ModelArn")
+    start_model = partialmethod(_act, Backend.start_model, "Status")
+    stop_model = partialmethod(_act, Backend.stop_model, "Status")
+    detect_anomalies = partialmethod(_act, Backend.detect_anomalies, "DetectAnomalyResult")
+    # model packaging jobs
+    start_model_packaging_job = partialmethod(_act, Backend.start_model_packaging_job, "JobName")
+    describe_model_packaging_job = partialmethod(
+        _describe, Backend.describe_model_packaging_job, "ModelPackagingDescription"
+    )
+    list_model_packaging_jobs = partialmethod(_list, Backend.list_model_packaging_jobs, "ModelPackagingJobs")
+    # tags, of models (TagOperations): tag_resource, untag_resource, list_tags_for_resource
 
 
 RESPONSE_CLASS = LookoutVisionResponse

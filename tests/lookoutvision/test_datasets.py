@@ -323,3 +323,16 @@ def test_delete_dataset_walks_delete_in_progress_and_waits_for_training(aws: Aws
         lv.create_dataset(ProjectName=PROJECT, DatasetType="test")["DatasetMetadata"]["Status"]
         == "CREATE_COMPLETE"
     )
+
+
+def test_the_look_that_completes_a_deletion_finds_the_dataset_gone(aws: Aws) -> None:
+    lv = project_with_dataset(aws)
+    aws.control.set_progression(DATASET_KIND, "manual", times=1)  # one look, one step
+    lv.delete_dataset(ProjectName=PROJECT, DatasetType="train")
+    with pytest.raises(lv.exceptions.ResourceNotFoundException) as gone:
+        describe(lv)
+    assert (gone.value.response["ResourceId"], gone.value.response["ResourceType"]) == (
+        "train",
+        "DATASET",
+    )
+    assert lv.describe_project(ProjectName=PROJECT)["ProjectDescription"]["Datasets"] == []

@@ -230,6 +230,22 @@ def test_deleting_a_model_walks_deleting_then_it_is_gone(aws: Aws) -> None:
     assert "at 'ModelVersion'" in str(latest.value)
 
 
+def test_the_look_that_completes_a_deletion_finds_the_model_gone(aws: Aws) -> None:
+    lv = trained_model(aws)
+    lv.create_model(ProjectName=PROJECT, OutputConfig=OUTPUT)  # version 2, trained at once
+    aws.control.set_progression(MODEL_KIND, "manual", times=1)  # one look, one step
+    arn = lv.delete_model(ProjectName=PROJECT, ModelVersion="2")["ModelArn"]
+    # The look at "latest" is a look at version 2, and completes its deletion: version 2
+    # is gone, and the answer names it (not the version that is the latest now).
+    with pytest.raises(lv.exceptions.ResourceNotFoundException) as gone:
+        describe(lv, "latest")
+    assert gone.value.response["ResourceId"] == arn
+    assert gone.value.response["ResourceType"] == "MODEL"
+    assert "model version 2" in gone.value.response["Error"]["Message"]
+    assert describe(lv, "latest")["ModelVersion"] == "1"
+    assert [m["ModelVersion"] for m in lv.list_models(ProjectName=PROJECT)["Models"]] == ["1"]
+
+
 def test_list_models_pages(aws: Aws) -> None:
     lv = project_with_dataset(aws)
     for _ in range(5):
