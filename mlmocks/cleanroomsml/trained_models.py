@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from moto.moto_api._internal import mock_random
-
 from mlmocks.core.jobs import Job, Lifecycle
 from mlmocks.core.listing import Page
+from mlmocks.core.moto_compat import mock_random
 
 from .algorithms import Association
 from .collaborations import (

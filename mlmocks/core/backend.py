@@ -7,11 +7,10 @@ import threading
 from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
-from moto.moto_api._internal import mock_random
 
 from .idempotency import ClientTokens
 from .jobs import Job
-from .moto_compat import put_backends_first
+from .moto_compat import mock_random, put_backends_first
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 

@@ -40,6 +40,9 @@ from moto.core.serialize import (
     get_serializer_class,
 )
 
+# moto's seeded random source (``/moto-api/seed`` makes ids repeat), for mlmocks' ids.
+from moto.moto_api._internal import mock_random
+
 __all__ = [
     "PRIVATE_METHODS",
     "ActionCandidate",
@@ -54,6 +57,7 @@ __all__ = [
     "get_router_class",
     "get_serializer_class",
     "insert_url_patterns",
+    "mock_random",
     "match_path",
     "moto_holds_sagemaker_arn",
     "moto_url_paths",

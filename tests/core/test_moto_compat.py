@@ -99,3 +99,13 @@ def test_botocore_stubber_is_wrapped_once_and_answers_through_the_wrapper() -> N
         moto_compat.wrap_botocore_stubber(lambda call: call)  # a second wrap changes nothing
         assert BotocoreStubber.__call__ is wrapped
     assert not moto_compat.stubber_enabled(botocore_stubber)
+
+
+def test_ids_come_from_motos_seeded_random_source() -> None:
+    from mlmocks.core.backend import random_id
+    from mlmocks.core.moto_compat import mock_random
+
+    mock_random.seed(7)
+    first = random_id()
+    mock_random.seed(7)
+    assert random_id() == first
