@@ -22,7 +22,8 @@ Handlers never settle jobs, parse the body or catch errors: they raise the servi
 error and return what the output shape describes.
 
 **A backend method** takes explicit keyword arguments named as in boto3 (no
-``**params``), and raises the service's modeled errors (``exceptions.py``), never the
+``**params``; an identifier the service's ``check`` already resolved, such as Clean Rooms
+ML's membership, arrives as the resolved object), and raises the service's modeled errors (``exceptions.py``), never the
 job control's.
 
 **A resource** renders through ``summary()`` (its entry in a List output) and
