@@ -191,6 +191,13 @@ class UnknownOperation(ServiceError):
     status = 404
 
 
+class NotImplementedOperation(ServiceError):
+    """An operation of the service's model that mlmocks does not implement (yet)."""
+
+    code = "NotImplementedException"
+    status = 501
+
+
 class AccessDenied(ServiceError):
     """moto's IAM enforcement refused the request."""
 
@@ -337,8 +344,9 @@ class ServiceResponse(BaseResponse):
         if handler is None:
             if self.MOTO_SERVICE:
                 return self._hand_to_moto(request, full_url)
+            # An error code a client can catch, in the service's format, naming the operation.
             message = f"mlmocks does not implement {self.SERVICE} {operation.name}"
-            return 501, {"Content-Type": "application/json"}, json.dumps({"message": message})
+            return self._error(operation, NotImplementedOperation(message))
         self.operation_name = operation.name
         try:
             self.setup_class(request, full_url)
@@ -387,7 +395,11 @@ class ServiceResponse(BaseResponse):
             log.exception("mlmocks failed on %s %s", self.SERVICE, operation.name)
             internal = InternalError(f"mlmocks could not handle this request: {bug!r}")
             return self._error(operation, internal)
-        return self._serialize(operation, result)
+        try:
+            return self._serialize(operation, result)
+        except Exception as bug:  # noqa: BLE001 - a result the serializer cannot write
+            log.exception("mlmocks could not serialize %s %s", self.SERVICE, operation.name)
+            return self._error(operation, InternalError(f"mlmocks could not write its answer: {bug!r}"))
 
     def _unknown_operation(self, request: Request, full_url: str) -> UnknownOperation:
         model = service_model(self.SERVICE)
@@ -402,6 +414,10 @@ class ServiceResponse(BaseResponse):
     def _hand_to_moto(self, request: Request, full_url: str) -> TYPE_RESPONSE:
         assert self.MOTO_SERVICE
         model = service_model(self.SERVICE)
+        if model.protocol != "json":
+            # A REST service's operation is its method and path: moto would take an
+            # X-Amz-Target header, meaningless here, for the name of an action.
+            request.environ.pop("HTTP_X_AMZ_TARGET", None)
         try:
             determine_request_protocol(model, request.content_type)
         except NotImplementedError:
