@@ -159,11 +159,15 @@ def exchange(sender: InProcess | OverHttp, request: WireRequest, log: ErrorLog) 
 
 
 def probe(service: str) -> WireRequest | None:
-    """A request of the service that needs no input (a List call), to see it still answers."""
+    """A request of the service that needs no input (a List call), to see it still answers.
+    (A json-protocol service, SageMaker, POSTs every call: a List* call there.)"""
     for operation in sorted(implemented_operations()[service]):
         model = botocore_operation(service, operation)
         shape = model.input_shape
-        if model.http.get("method") == "GET" and (shape is None or not shape.required_members):
+        reads = model.http.get("method") == "GET" or (
+            model.metadata["protocol"] == "json" and operation.startswith(("List", "Describe"))
+        )
+        if reads and (shape is None or not shape.required_members):
             return serialize(service, operation, {})
     return None
 
