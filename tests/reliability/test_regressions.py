@@ -8,11 +8,20 @@ import json
 from typing import Any
 
 import pytest
+from botocore import xform_name
 from botocore.exceptions import ClientError
 
+from mlmocks.core.registry import implemented_operations
 from mlmocks.sagemaker.responses import SageMakerResponse
 from tests.modes import ACCOUNT, Aws
-from tests.reliability.wire import InProcess, OverHttp, Response, serialize
+from tests.reliability.wire import (
+    InProcess,
+    OverHttp,
+    Response,
+    botocore_operation,
+    botocore_service,
+    serialize,
+)
 
 MOTO_MODEL = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model/moto-model"
 
@@ -156,3 +165,43 @@ def test_threads_routing_the_first_requests_of_a_service_at_once(monkeypatch: py
     monkeypatch.setattr(responses, "_ROUTERS", {})
     built = in_threads(lambda _: responses._routers("lookoutvision"))
     assert all(routers is built[0] for routers in built), built
+
+
+def test_a_result_the_serializer_cannot_write(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while serializing a result escaped _respond's try: an HTML 500 on the server."""
+    from mlmocks.bedrock.responses import BedrockResponse
+
+    monkeypatch.setattr(BedrockResponse, "list_model_import_jobs", lambda self, **_: {"modelImportJobSummaries": 5})
+    response = send(aws, "bedrock", "ListModelImportJobs", {})
+    status, code, message = error_of(response)
+    assert (status, code) == (500, "InternalServerException") and "could not write" in message
+    assert b"Traceback" not in response.body and b"<html" not in response.body.lower()
+
+
+def test_a_stray_target_header_on_a_rest_service(aws: Aws) -> None:
+    """A stray X-Amz-Target: Foo.Bar on bedrock's POST /listTagsForResource reached moto, which answered 500."""
+    arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:custom-model/nowhere"
+    plain = send(aws, "bedrock", "ListTagsForResource", {"resourceARN": arn})
+    stray = send(aws, "bedrock", "ListTagsForResource", {"resourceARN": arn}, **{"X-Amz-Target": "Foo.Bar"})
+    assert stray.status == plain.status and 400 <= stray.status < 500, stray.body
+    assert error_of(stray)[1] == error_of(plain)[1] == "ResourceNotFoundException"
+
+
+UNIMPLEMENTED = [
+    (service, operation)
+    for service in ("neptunedata", "cleanroomsml")
+    for operation in sorted(set(botocore_service(service).operation_names) - implemented_operations()[service])
+    if not getattr(botocore_operation(service, operation).input_shape, "required_members", [])
+]
+
+
+@pytest.mark.parametrize(("service", "operation"), UNIMPLEMENTED, ids=[f"{s}.{o}" for s, o in UNIMPLEMENTED])
+def test_an_unimplemented_operation_names_itself_with_an_error_code(aws: Aws, service: str, operation: str) -> None:
+    """An operation mlmocks does not implement answered a bare 501 with no error type (botocore reported the code "501")."""
+    client = aws.client(service, validate=False)
+    with pytest.raises(ClientError) as raised:
+        getattr(client, xform_name(operation))()
+    error = raised.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert error["Error"]["Code"] == "NotImplementedException"
+    assert operation in error["Error"]["Message"] and service in error["Error"]["Message"]
