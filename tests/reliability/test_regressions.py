@@ -205,3 +205,36 @@ def test_an_unimplemented_operation_names_itself_with_an_error_code(aws: Aws, se
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert error["Error"]["Code"] == "NotImplementedException"
     assert operation in error["Error"]["Message"] and service in error["Error"]["Message"]
+
+
+@pytest.mark.parametrize(
+    ("made_with", "sent_with"),
+    [
+        ({"SortBy": "Name"}, {"SortBy": "Status"}),
+        ({"SortBy": "Status"}, {"SortBy": "Name"}),
+        ({"SortBy": "Name", "SortOrder": "Ascending"}, {"SortBy": "Name", "SortOrder": "Descending"}),
+        ({"SortBy": "Status", "SortOrder": "Descending"}, {"SortBy": "Status", "SortOrder": "Ascending"}),
+    ],
+    ids=["Name to Status", "Status to Name", "ascending to descending", "descending to ascending"],
+)
+def test_a_token_is_bound_to_its_sort_key_and_order(aws: Aws, made_with: dict[str, str], sent_with: dict[str, str]) -> None:
+    """A list token was not bound to its sort key: a SortBy=Name token sent with SortBy=Status
+    (keys of the same type, where bisect does not fail) was accepted and answered an empty page."""
+    sagemaker = aws.client("sagemaker")
+    for index in range(3):
+        sagemaker.create_compilation_job(
+            CompilationJobName=f"token-{index}",
+            RoleArn=f"arn:aws:iam::{ACCOUNT}:role/sm",
+            InputConfig={"S3Uri": "s3://models/m.tar.gz", "DataInputConfig": '{"data": [1, 3, 224, 224]}',
+                         "Framework": "PYTORCH"},
+            OutputConfig={"S3OutputLocation": "s3://models/out/", "TargetDevice": "ml_c5"},
+            StoppingCondition={"MaxRuntimeInSeconds": 900},
+        )
+    token = sagemaker.list_compilation_jobs(MaxResults=1, **made_with)["NextToken"]
+    with pytest.raises(ClientError) as raised:
+        sagemaker.list_compilation_jobs(MaxResults=1, NextToken=token, **sent_with)
+    error = raised.value.response
+    assert error["Error"]["Code"] == "ValidationException" and "NextToken" in error["Error"]["Message"]
+    # The same token, with what it was made for, goes on.
+    page = sagemaker.list_compilation_jobs(MaxResults=1, NextToken=token, **made_with)
+    assert len(page["CompilationJobSummaries"]) == 1
