@@ -40,3 +40,68 @@ def test_the_completeness_check_runs_on_the_whole_suite_however_named(args: list
     assert _full_run(_Config([], pytest.Config.ArgsSource.TESTPATHS)) is True  # type: ignore[arg-type]
     for option in ({"keyword": "bedrock"}, {"markexpr": "slow"}, {"lf": True}, {"deselect": ["x"]}):
         assert _full_run(_Config(args, pytest.Config.ArgsSource.ARGS, **option)) is False  # type: ignore[arg-type]
+
+
+# -- the conformance checker ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def answers(decorator_aws: Any) -> dict[str, tuple[int, dict[str, str], bytes]]:
+    """Raw answers of a bedrock (rest-json) and a SageMaker (json) describe, as the mock gives them."""
+    from tests.helpers import import_model
+    from tests.reliability.wire import InProcess, serialize
+    from tests.sagemaker.helpers import create_job
+
+    import_model(decorator_aws.client("bedrock"), name="checked")
+    create_job(decorator_aws.client("sagemaker"), name="checked")
+    sender = InProcess()
+    found = {}
+    for service, operation, params in [
+        ("bedrock", "GetModelImportJob", {"jobIdentifier": "checked"}),
+        ("sagemaker", "DescribeCompilationJob", {"CompilationJobName": "checked"}),
+    ]:
+        response = sender.send(serialize(service, operation, params))
+        assert response.status == 200, response.body
+        found[operation] = (response.status, response.headers, response.body)
+    return found
+
+
+def _changed(answer: tuple[int, dict[str, str], bytes], **members: Any) -> tuple[int, dict[str, str], bytes]:
+    import json
+
+    status, headers, body = answer
+    document = json.loads(body)
+    for name, value in members.items():
+        if value is _DROP:
+            document.pop(name)
+        else:
+            document[name] = value
+    return status, headers, json.dumps(document).encode()
+
+
+_DROP = object()
+
+
+@pytest.mark.regression("The conformance checker checked enums only: wrong timestamp forms, lengths, patterns and unions passed")
+@pytest.mark.parametrize(
+    ("operation", "members", "says"),
+    [
+        ("GetModelImportJob", {"creationTime": 1714564800}, "expected an iso8601 timestamp"),
+        ("GetModelImportJob", {"creationTime": "yesterday"}, "not an ISO 8601 timestamp"),
+        ("DescribeCompilationJob", {"CreationTime": "2024-05-01T12:00:00Z"}, "expected epoch seconds"),
+        ("GetModelImportJob", {"jobName": "j" * 2000}, "length 2000"),
+        ("GetModelImportJob", {"jobName": ""}, "length 0"),
+        ("GetModelImportJob", {"jobArn": "not an arn"}, "does not match the pattern"),
+        ("GetModelImportJob", {"modelDataSource": {}}, "a union with 0 members set"),
+        ("DescribeCompilationJob", {"CompilationJobName": "no spaces allowed"}, "does not match the pattern"),
+    ],
+)
+def test_the_conformance_checker_enforces_the_output_shape(
+    answers: dict[str, tuple[int, dict[str, str], bytes]], operation: str, members: dict[str, Any], says: str
+) -> None:
+    from tests.conformance import check_response
+
+    service = "bedrock" if operation == "GetModelImportJob" else "sagemaker"
+    assert check_response(service, operation, *answers[operation]) == []  # the mock's own answer conforms
+    problems = check_response(service, operation, *_changed(answers[operation], **members))
+    assert any(says in problem for problem in problems), problems
