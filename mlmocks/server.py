@@ -211,8 +211,11 @@ def _require_json_post(environ: dict[str, Any], allow_no_type: bool) -> None:
             405, "MethodNotAllowed", f"{path[:200]} takes POST only, not {method[:20]}", {"Allow": "POST"},
         ))
     content_type = environ.get("CONTENT_TYPE")
-    if content_type is None and allow_no_type and "HTTP_ORIGIN" not in environ:
-        return  # moto's own clients (TEST_SERVER_MODE) post their resets without one
+    origin = environ.get("HTTP_ORIGIN")
+    if content_type is None and allow_no_type and (origin is None or urlsplit(origin).netloc == environ.get("HTTP_HOST")):
+        # moto's own clients (TEST_SERVER_MODE) post their resets without one, and so
+        # may a page of this server's own (moto's dashboard); no other page can.
+        return
     if (content_type or "").split(";")[0].strip().lower() != "application/json":
         raise _Refused(_json_response(
             415, "UnsupportedMediaType",

@@ -191,6 +191,12 @@ def test_motos_own_reset_still_works(server: Server, clean: None) -> None:
     assert bedrock.list_model_import_jobs()["modelImportJobSummaries"] == []
     status, _, _ = send_http(server, "GET", "/moto-api/")
     assert status == 200  # the dashboard still reads
+    # A page of the server's own origin may post so too; another loopback page may not.
+    own = server.endpoint.split("//", 1)[1]
+    status, _, _ = send_http(server, "POST", "/moto-api/reset", Origin=f"http://{own}", Host=own)
+    assert status == 200
+    status, _, _ = send_http(server, "POST", "/moto-api/reset", Origin="http://localhost:3000", Host=own)
+    assert status == 415
 
 
 @pytest.mark.regression("The Host header was not checked: a page on attacker.example resolving to 127.0.0.1 (DNS rebinding) was served")
