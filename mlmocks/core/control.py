@@ -171,13 +171,15 @@ class JobControl:
         if job is None:
             state.kind_failures[kind] = message
             return
-        state.named_failures[(kind, job)] = message
         for backend, found in _find_jobs(kind, job):
             with backend.lock:
                 try:
                     found.destine_to_fail(message)
                 except JobStateError as error:
                     raise ControlError(f"cannot fail {kind} {job!r}: {error}") from None
+        # Kept for a job of that name yet to come, once the request is known to be good
+        # (a refused request leaves no rule behind).
+        state.named_failures[(kind, job)] = message
 
     def clear_failures(self, kind: str | None = None) -> None:
         """Forget failure rules (of one kind, or all)."""

@@ -87,11 +87,41 @@ _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.
 _NAMES = sorted({name for names in _REMOTE_METHODS.values() for name in names} | {"collaboration_id", "members", "region", "name", "unknown"})
 
 
+#: Arguments each control method takes, valid: drawn as they are, or with one changed.
+VALID = {
+    "kinds": st.just({}),
+    "fail": st.fixed_dictionaries({"kind": st.just(KIND), "message": st.text(min_size=1, max_size=50)},
+                                  optional={"job": st.sampled_from([JOB, "later-job"])}),
+    "clear_failures": st.fixed_dictionaries({}, optional={"kind": st.sampled_from(job_kinds())}),
+    "advance": st.fixed_dictionaries({"kind": st.just(KIND), "job": st.just(JOB)},
+                                     optional={"steps": st.integers(min_value=1, max_value=1000)}),
+    "status": st.fixed_dictionaries({"kind": st.just(KIND), "job": st.just(JOB)}),
+    "set_progression": st.one_of(
+        st.fixed_dictionaries({"kind": st.sampled_from(job_kinds()), "progression": st.just("immediate")}),
+        st.fixed_dictionaries({"kind": st.sampled_from(job_kinds()), "progression": st.just("manual"),
+                               "times": st.integers(min_value=1, max_value=1_000_000)}),
+        st.fixed_dictionaries({"kind": st.sampled_from(job_kinds()), "progression": st.just("time"),
+                               "seconds": st.floats(min_value=0, max_value=365 * 24 * 3600)}),
+    ),
+    "reset_progression": st.fixed_dictionaries({"kind": st.sampled_from(job_kinds())}),
+    "declare_collaboration": st.fixed_dictionaries({
+        "collaboration_id": st.uuids().map(str),
+        "members": st.dictionaries(st.from_regex(r"\A\d{12}\Z"), st.uuids().map(str), min_size=1, max_size=3),
+    }, optional={"region": st.sampled_from(["us-east-1", "eu-west-1"]), "name": st.text(min_size=1, max_size=20)}),
+}
+
+
 @st.composite
-def control_bodies(draw: st.DrawFn) -> tuple[str, bytes]:
+def control_bodies(draw: st.DrawFn, method: str = "") -> tuple[str, bytes]:
     """(what was drawn, body) for a control method."""
-    how = draw(st.sampled_from(["arguments", "arguments", "arguments", "constant", "deep", "not an object", "bytes"]))
-    if how == "arguments":
+    how = draw(st.sampled_from(["valid", "valid", "one changed", "arguments", "constant", "deep", "not an object", "bytes"]))
+    if how in ("valid", "one changed") and method in VALID:
+        arguments = dict(draw(VALID[method]))
+        if how == "one changed":
+            name = draw(st.sampled_from(sorted(arguments) or ["kind"]) | st.sampled_from(_NAMES))
+            arguments[name] = draw(_values)
+        return how, json.dumps(arguments).encode()
+    if how in ("valid", "one changed", "arguments"):
         names = draw(st.lists(st.sampled_from(_NAMES), max_size=5, unique=True))
         arguments = {name: draw(_values) for name in names}
         if draw(st.booleans()):
@@ -171,7 +201,7 @@ def _check(server: Server, operation: str, kind: str, method: str, path: str, bo
 @pytest.mark.parametrize("method", [*METHODS, "no_such_method", "_private"])
 def test_fuzzed_control_requests(seeded: Server, method: str) -> None:
     @FUZZ_SETTINGS
-    @given(control_bodies())
+    @given(control_bodies(method))
     def fuzz(drawn: tuple[str, bytes]) -> None:
         kind, body = drawn
         _check(seeded, method, kind, "POST", f"/mlmocks-api/{method}", body, {"Content-Type": "application/json"},

@@ -335,6 +335,15 @@ def _still_answers(server: Server) -> None:
     assert [j["jobName"] for j in bedrock.list_model_import_jobs()["modelImportJobSummaries"]] == ["watched"]
 
 
+@pytest.mark.regression("fail for a job already finished answered 400 but kept its failure rule (found by the control API's fuzz run)")
+def test_a_refused_fail_leaves_no_rule(server: Server, clean: None) -> None:
+    import_job(server, "finished")
+    before = state.snapshot()
+    status, _, answer = control(server, "fail", {"kind": KIND, "job": "finished", "message": "too late"})
+    assert status == 400 and "already Completed" in answer["message"], answer
+    assert state.difference(before, state.snapshot()) is None
+
+
 @pytest.mark.regression("'[' x 100,000 posted to /mlmocks-api/kinds was a RecursionError, answered with an HTML 500")
 @pytest.mark.parametrize(
     ("body", "says"),
