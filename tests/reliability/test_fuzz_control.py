@@ -8,7 +8,8 @@ methods, content types, origins, hosts) are drawn for every control endpoint and
 moto's. Every answer must be JSON, never HTML, never a 5xx; a rejected request must leave
 every backend, the failure rules and the state manager's transitions as they were.
 
-Runs as many examples per method as the operation fuzz run (``MLMOCKS_FUZZ_EXAMPLES``).
+Runs a third of the operation fuzz run's examples per endpoint in CI, and as many
+(``MLMOCKS_FUZZ_EXAMPLES``) in a long run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from http.client import HTTPConnection
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto.moto_api import state_manager
 
@@ -28,7 +29,11 @@ from mlmocks.core.registry import control_methods, job_kinds
 from tests.helpers import KIND, ROLE, SOURCE
 from tests.reliability import report, state
 from tests.reliability.test_faults import RESET, Server
-from tests.reliability.test_fuzz import FUZZ_SETTINGS
+from tests.reliability.test_fuzz import EXAMPLES, FUZZ_SETTINGS, LONG_RUN
+
+#: A third of the operations' examples in CI (the control API is small), all of them in
+#: a long run.
+CONTROL_SETTINGS = settings(FUZZ_SETTINGS, max_examples=EXAMPLES if LONG_RUN else max(10, EXAMPLES // 3))
 
 METHODS = sorted([*_REMOTE_METHODS, *control_methods()])
 JOB = "fuzzed-job"
@@ -200,7 +205,7 @@ def _check(server: Server, operation: str, kind: str, method: str, path: str, bo
 
 @pytest.mark.parametrize("method", [*METHODS, "no_such_method", "_private"])
 def test_fuzzed_control_requests(seeded: Server, method: str) -> None:
-    @FUZZ_SETTINGS
+    @CONTROL_SETTINGS
     @given(control_bodies(method))
     def fuzz(drawn: tuple[str, bytes]) -> None:
         kind, body = drawn
@@ -219,7 +224,7 @@ def test_fuzzed_requests_the_guard_refuses(seeded: Server, path: str) -> None:
     """Every control endpoint, called as a web page (or a rebound DNS name) could: refused,
     with nothing changed."""
 
-    @FUZZ_SETTINGS
+    @CONTROL_SETTINGS
     @given(hostile(), control_bodies())
     def fuzz(guard: tuple[str, str, dict[str, str]], drawn: tuple[str, bytes]) -> None:
         kind, method, headers = guard

@@ -45,24 +45,28 @@ def test_the_completeness_check_runs_on_the_whole_suite_however_named(args: list
 # -- the conformance checker ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def answers(decorator_aws: Any) -> dict[str, tuple[int, dict[str, str], bytes]]:
+@pytest.fixture(scope="module")
+def answers() -> dict[str, tuple[int, dict[str, str], bytes]]:
     """Raw answers of a bedrock (rest-json) and a SageMaker (json) describe, as the mock gives them."""
+    from mlmocks import mock_mljobs
     from tests.helpers import import_model
+    from tests.modes import Aws
     from tests.reliability.wire import InProcess, serialize
     from tests.sagemaker.helpers import create_job
 
-    import_model(decorator_aws.client("bedrock"), name="checked")
-    create_job(decorator_aws.client("sagemaker"), name="checked")
-    sender = InProcess()
     found = {}
-    for service, operation, params in [
-        ("bedrock", "GetModelImportJob", {"jobIdentifier": "checked"}),
-        ("sagemaker", "DescribeCompilationJob", {"CompilationJobName": "checked"}),
-    ]:
-        response = sender.send(serialize(service, operation, params))
-        assert response.status == 200, response.body
-        found[operation] = (response.status, response.headers, response.body)
+    with mock_mljobs():
+        aws = Aws("decorator", None, None)  # type: ignore[arg-type]
+        import_model(aws.client("bedrock"), name="checked")
+        create_job(aws.client("sagemaker"), name="checked")
+        sender = InProcess()
+        for service, operation, params in [
+            ("bedrock", "GetModelImportJob", {"jobIdentifier": "checked"}),
+            ("sagemaker", "DescribeCompilationJob", {"CompilationJobName": "checked"}),
+        ]:
+            response = sender.send(serialize(service, operation, params))
+            assert response.status == 200, response.body
+            found[operation] = (response.status, response.headers, response.body)
     return found
 
 
