@@ -41,7 +41,7 @@ def _servers(*commands: list[str]) -> Iterator[list[str]]:
         for command, process, endpoint in started:
             while True:
                 try:
-                    reset = urllib.request.Request(f"{endpoint}/moto-api/reset", data=b"")
+                    reset = urllib.request.Request(f"{endpoint}/moto-api/reset", data=b"{}", headers={"Content-Type": "application/json"})
                     urllib.request.urlopen(reset, timeout=5).read()
                     break
                 except OSError:

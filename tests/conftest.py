@@ -45,11 +45,21 @@ _seen_dir_key = pytest.StashKey[str]()
 
 
 def _full_run(config: pytest.Config) -> bool:
+    """Whether the run took in the whole suite, however pytest was told so (no arguments,
+    ``tests``, ``.``, an absolute path to either), with no test left out."""
+    suite = Path(__file__).resolve().parent
+    whole = config.args_source == pytest.Config.ArgsSource.TESTPATHS or all(
+        suite.is_relative_to(Path(config.invocation_params.dir, arg.split("::")[0]).resolve())
+        and "::" not in arg
+        for arg in config.args
+    )
     return (
-        config.args_source == pytest.Config.ArgsSource.TESTPATHS
+        whole
         and not config.getoption("keyword")
         and not config.getoption("markexpr")
         and not config.getoption("lf", False)
+        and not config.getoption("deselect", None)
+        and not config.getoption("ignore", None)
     )
 
 

@@ -56,7 +56,7 @@ class Aws:
 
 
 def _post(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST")).read()
+    urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST", headers={"Content-Type": "application/json"})).read()
 
 
 @pytest.fixture(params=["decorator", "server"])

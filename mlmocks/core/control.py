@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,6 +31,19 @@ from . import jobs, registry
 from .jobs import Job, JobStateError
 
 CONTROL_PATH = "/mlmocks-api/"
+
+#: Bounds of the control's arguments: a control call does a bounded amount of work
+#: under a backend's lock, and keeps a bounded amount of state.
+MAX_STEPS = 1000
+MAX_TIMES = 1_000_000
+#: A year, in seconds: the longest ``time`` progression step.
+MAX_SECONDS = 365 * 24 * 3600
+MAX_TEXT = 2048
+#: Control requests over HTTP: the largest body and the deepest JSON nesting read.
+MAX_CONTROL_BODY = 256 * 1024
+MAX_NESTING = 32
+
+log = logging.getLogger("mlmocks")
 
 
 class ControlState(BaseBackend):
@@ -67,7 +82,54 @@ class ControlError(Exception):
     """A control request that cannot be carried out (unknown kind or job, wrong state)."""
 
 
+def _text(name: str, value: Any, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise ControlError(f"{name} must be a string, not {type(value).__name__}")
+    if not 0 < len(value) <= MAX_TEXT:
+        raise ControlError(f"{name} must be 1 to {MAX_TEXT} characters long, not {len(value)}")
+
+
+def _integer(name: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ControlError(f"{name} must be an integer, not {type(value).__name__}")
+    if not low <= value <= high:
+        raise ControlError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ControlError(f"seconds must be a number, not {type(value).__name__}")
+    if not math.isfinite(value) or not 0 <= value <= MAX_SECONDS:
+        raise ControlError(f"seconds must be a finite number from 0 to {MAX_SECONDS}, not {value}")
+    return float(value) if isinstance(value, float) else value
+
+
+def check_transition(transition: Any) -> None:
+    """A moto state-manager transition a job can walk by (``/moto-api/state-manager/
+    set-transition`` sets them too): ControlError names what is wrong."""
+    if not isinstance(transition, dict):
+        raise ControlError("the transition must be a JSON object")
+    progression = transition.get("progression")
+    unknown = set(transition) - {"progression", "times", "seconds"}
+    if unknown:
+        raise ControlError(f"unknown transition members: {', '.join(sorted(map(str, unknown)))}")
+    if progression == "manual":
+        _integer("times", transition.get("times", 1), 1, MAX_TIMES)
+    elif progression == "time":
+        _seconds(transition.get("seconds", 1))
+    elif progression != "immediate":
+        raise ControlError(f"unknown progression {progression!r}: immediate, manual or time")
+    if progression != "manual" and "times" in transition:
+        raise ControlError(f"times belongs to the manual progression, not {progression}")
+    if progression != "time" and "seconds" in transition:
+        raise ControlError(f"seconds belongs to the time progression, not {progression}")
+
+
 def _check_kind(kind: str) -> registry.ServiceSpec:
+    _text("kind", kind)
     spec = registry.spec_for_kind(kind)
     if spec is None:
         raise ControlError(f"unknown job kind {kind!r}; kinds: {', '.join(registry.job_kinds())}")
@@ -77,6 +139,7 @@ def _check_kind(kind: str) -> registry.ServiceSpec:
 def _find_jobs(kind: str, job: str) -> list[tuple[Any, Job]]:
     """Every (backend, job) of ``kind`` known by ``job``, across accounts and regions."""
     spec = _check_kind(kind)
+    _text("job", job)
     found: list[tuple[Any, Job]] = []
     for _, _, backend in spec.backends().iter_backends():
         found.extend((backend, match) for match in backend.find_jobs(kind, job))  # type: ignore[attr-defined]
@@ -106,20 +169,26 @@ class JobControl:
         failure status with ``message``. A named job may exist already (it must still
         be running) or be created later."""
         _check_kind(kind)
+        _text("message", message)
+        _text("job", job, optional=True)
         state = _state()
         if job is None:
             state.kind_failures[kind] = message
             return
-        state.named_failures[(kind, job)] = message
         for backend, found in _find_jobs(kind, job):
             with backend.lock:
                 try:
                     found.destine_to_fail(message)
                 except JobStateError as error:
                     raise ControlError(f"cannot fail {kind} {job!r}: {error}") from None
+        # Kept for a job of that name yet to come, once the request is known to be good
+        # (a refused request leaves no rule behind).
+        state.named_failures[(kind, job)] = message
 
     def clear_failures(self, kind: str | None = None) -> None:
         """Forget failure rules (of one kind, or all)."""
+        if kind is not None:
+            _check_kind(kind)
         state = _state()
         if kind is None:
             state.named_failures.clear()
@@ -130,19 +199,26 @@ class JobControl:
             del state.named_failures[key]
 
     def advance(self, kind: str, job: str, steps: int = 1) -> str:
-        """Push a job ``steps`` statuses on now, whatever the progression. Returns its status."""
+        """Push a job ``steps`` statuses on now (at most MAX_STEPS), whatever the
+        progression. Returns its status."""
+        _integer("steps", steps, 1, MAX_STEPS)
         found = _find_jobs(kind, job)
         if not found:
             raise ControlError(f"no {kind} job known as {job!r}")
         status = ""
         for backend, match in found:
             with backend.lock:
+                before = None
                 for _ in range(steps):
                     status = match.step()
+                    if status == before:  # at the end of its path: no more to do
+                        break
+                    before = status
         return status
 
     def status(self, kind: str, job: str) -> str:
         """A job's status as a describe would show it (without counting as a describe)."""
+        _text("job", job)
         found = _find_jobs(kind, job)
         if not found:
             raise ControlError(f"no {kind} job known as {job!r}")
@@ -158,14 +234,16 @@ class JobControl:
         _check_kind(kind)
         transition: dict[str, Any] = {"progression": progression}
         if progression == "manual":
-            transition["times"] = 1 if times is None else int(times)
+            transition["times"] = 1 if times is None else times
         elif progression == "time":
             transition["seconds"] = 1 if seconds is None else seconds
-        elif progression != "immediate":
-            raise ControlError(f"unknown progression {progression!r}")
+        elif times is not None or seconds is not None:
+            raise ControlError(f"times and seconds belong to the manual and time progressions, not {progression!r}")
+        check_transition(transition)
         state_manager.set_transition(kind, transition)
 
     def reset_progression(self, kind: str) -> None:
+        _check_kind(kind)
         state_manager.unset_transition(kind)
 
 
@@ -192,9 +270,7 @@ def handle_control_request(path: str, body: bytes) -> tuple[int, dict[str, str],
             {"message": f"unknown control method {method!r}; methods: {', '.join(methods)}"}
         )
     try:
-        arguments = json.loads(body or b"{}")
-        if not isinstance(arguments, dict):
-            raise ValueError("the body must be a JSON object")
+        arguments = _arguments(body)
         if service_method is not None:
             inspect.signature(service_method).bind(**arguments)
             result = service_method(**arguments)
@@ -202,10 +278,59 @@ def handle_control_request(path: str, body: bytes) -> tuple[int, dict[str, str],
             unknown = set(arguments) - set(_REMOTE_METHODS[method])
             if unknown:
                 raise ValueError(f"unknown arguments: {', '.join(sorted(unknown))}")
+            inspect.signature(getattr(JobControl, method)).bind(None, **arguments)
             result = getattr(JobControl(), method)(**arguments)
     except (ControlError, ValueError, TypeError) as error:
-        return 400, headers, json.dumps({"message": str(error)})
+        return 400, headers, json.dumps({"message": str(error)[:4096]})
+    except Exception as bug:  # noqa: BLE001 - a bug must not leak a traceback
+        log.exception("mlmocks' job control failed on %s", method)
+        return 500, headers, json.dumps({"message": f"the job control failed: {bug!r}"[:4096]})
     return 200, headers, json.dumps({"result": result})
+
+
+def _arguments(body: bytes) -> dict[str, Any]:
+    """The JSON object of a control request's arguments, within the size and nesting
+    bounds (ValueError names what is wrong)."""
+    if len(body) > MAX_CONTROL_BODY:
+        raise ValueError(f"a control request's body is at most {MAX_CONTROL_BODY} bytes, not {len(body)}")
+    try:
+        text = body.decode("utf-8") if body else "{}"
+    except UnicodeDecodeError:
+        raise ValueError("the body is not UTF-8 text") from None
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        raise ValueError(f"the body nests deeper than {MAX_NESTING} levels")
+    arguments = json.loads(text or "{}", parse_constant=_no_constant)
+    if not isinstance(arguments, dict):
+        raise ValueError("the body must be a JSON object")
+    return arguments
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _nesting(text: str) -> int:
+    """How deep the arrays and objects of a JSON text nest (brackets inside strings
+    left out), without parsing it."""
+    deepest = depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 class RemoteJobControl:

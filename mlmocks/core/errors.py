@@ -37,6 +37,13 @@ class UnknownOperation(ServiceError):
     status = 404
 
 
+class NotImplementedOperation(ServiceError):
+    """An operation of the service's model that mlmocks does not implement (yet)."""
+
+    code = "NotImplementedException"
+    status = 501
+
+
 class AccessDenied(ServiceError):
     """moto's IAM enforcement refused the request."""
 

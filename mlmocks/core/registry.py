@@ -33,7 +33,9 @@ class ServiceSpec:
 
     #: boto3 name of the service, which is also the name of its folder in mlmocks.
     service: str
-    #: Regexes of the hosts the service answers on (moto's ``url_bases``).
+    #: Regexes of the hosts the service answers on (moto's ``url_bases``), as written in
+    #: the commercial partition's form: each is extended to every endpoint variant
+    #: botocore builds (see ``endpoint_variants``).
     url_bases: tuple[str, ...]
     #: Job kinds (moto state-manager model names) the service's jobs walk through.
     job_kinds: tuple[str, ...] = ()
@@ -48,6 +50,10 @@ class ServiceSpec:
     #: Where botocore lists no regions for the service: the service whose regions its
     #: backends exist in (a region without a backend could only answer an internal error).
     regions_of: str | None = None
+
+    def __post_init__(self) -> None:
+        variants = tuple(dict.fromkeys(v for base in self.url_bases for v in endpoint_variants(base)))
+        object.__setattr__(self, "url_bases", variants)
 
     @property
     def key(self) -> str:
@@ -131,6 +137,37 @@ def implemented_operations() -> dict[str, frozenset[str]]:
     return result
 
 
+#: The DNS suffixes of every partition botocore builds endpoints in, plain and dual-stack
+#: (aws, aws-cn, aws-us-gov, aws-iso*, aws-eusc), from botocore's partitions.json.
+PARTITION_SUFFIXES = (
+    r"amazonaws\.com",
+    r"amazonaws\.com\.cn",
+    r"api\.aws",
+    r"api\.amazonwebservices\.com\.cn",
+    r"c2s\.ic\.gov",
+    r"sc2s\.sgov\.gov",
+    r"cloud\.adc-e\.uk",
+    r"csp\.hci\.ic\.gov",
+    r"amazonaws\.eu",
+)
+_AMAZONAWS = re.compile(r"\\\.amazonaws(\\\.|\.)com")
+
+
+def endpoint_variants(url_base: str) -> list[str]:
+    """A service's URL pattern, and the same for every endpoint variant botocore can
+    build for it (dual-stack, FIPS, the China, GovCloud and other partitions), so a
+    request to any of them is answered in process, never sent out."""
+    match = _AMAZONAWS.search(url_base)
+    if match is None:
+        return [url_base]
+    prefix, suffix = url_base[: match.start()], url_base[match.end() :]
+    # FIPS endpoints put "-fips" after a label of the service's host (bedrock-fips.,
+    # api-fips.sagemaker. or api.sagemaker-fips.).
+    prefix = re.sub(r"(?<=[a-z0-9])\\\.", r"(?:-fips)?\\.", prefix)
+    domains = "|".join(PARTITION_SUFFIXES)
+    return [url_base, f"{prefix}\\.(?:{domains}){suffix}"]
+
+
 def register() -> None:
     """Make moto route requests to mlmocks' services. Safe to call any number of times."""
     global _registered
@@ -147,9 +184,9 @@ def register() -> None:
         aio.install()  # async clients (aiobotocore) answered in process too
         by_key = {spec.key: spec for spec in specs().values()}
         patterns = [
-            (spec.key, re.compile(url_base))
+            (spec.key, re.compile(pattern))
             for spec in by_key.values()
-            for url_base in spec.url_bases
+            for pattern in spec.url_bases
         ]
         insert_url_patterns(patterns)
         wrap_get_backend(lambda name: by_key[name].backends() if name in by_key else None)

@@ -34,6 +34,7 @@ from .errors import (
     AccessDenied,
     InternalError,
     InvalidInput,
+    NotImplementedOperation,
     ServiceError,
     UnknownOperation,
     modeled_error,
@@ -346,8 +347,9 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
         if handler is None:
             if self.MOTO_SERVICE:
                 return self._hand_to_moto(request, full_url)
+            # An error code a client can catch, in the service's format, naming the operation.
             message = f"mlmocks does not implement {self.SERVICE} {operation.name}"
-            return 501, {"Content-Type": "application/json"}, json.dumps({"message": message})
+            return self._error(operation, NotImplementedOperation(message))
         self.operation_name = operation.name
         try:
             self.setup_class(request, full_url)
@@ -414,7 +416,11 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
             log.exception("mlmocks failed on %s %s", self.SERVICE, operation.name)
             internal = InternalError(f"mlmocks could not handle this request: {bug!r}")
             return self._error(operation, internal)
-        return self._serialize(operation, result)
+        try:
+            return self._serialize(operation, result)
+        except Exception as bug:  # noqa: BLE001 - a result the serializer cannot write
+            log.exception("mlmocks could not serialize %s %s", self.SERVICE, operation.name)
+            return self._error(operation, InternalError(f"mlmocks could not write its answer: {bug!r}"))
 
     def _unknown_operation(self, request: Request, full_url: str) -> UnknownOperation:
         model = service_model(self.SERVICE)
@@ -429,6 +435,10 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
     def _hand_to_moto(self, request: Request, full_url: str) -> TYPE_RESPONSE:
         assert self.MOTO_SERVICE
         model = service_model(self.SERVICE)
+        if model.protocol != "json":
+            # A REST service's operation is its method and path: moto would take an
+            # X-Amz-Target header, meaningless here, for the name of an action.
+            request.environ.pop("HTTP_X_AMZ_TARGET", None)
         try:
             determine_request_protocol(model, request.content_type)
         except NotImplementedError:

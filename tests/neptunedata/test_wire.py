@@ -64,7 +64,7 @@ def server(mlmocks_server: str) -> Any:
 
 
 def _post(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST")).read()
+    urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST", headers={"Content-Type": "application/json"})).read()
 
 
 def call(endpoint: str, method: str, path: str, body: bytes = b"") -> tuple[int, Any, str]:

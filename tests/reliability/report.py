@@ -68,10 +68,19 @@ class Figures:
 FIGURES = Figures()
 
 
-def fuzzed(service: str, operation: str, mode: str, kind: str, status: int, code: str | None, compared: bool) -> None:
+#: The "service" the job-control API's figures are kept under.
+CONTROL = "mlmocks-api"
+
+
+def fuzzed(
+    service: str, operation: str, mode: str, kind: str, status: int, code: str | None, compared: bool,
+    html: bool = False,
+) -> None:
     with _lock:
         counts = FIGURES.fuzz[f"{service} {operation}"][mode]
         counts["requests"] += 1
+        if html:
+            counts["html"] += 1
         counts["2xx" if 200 <= status < 300 else "4xx" if 400 <= status < 500 else f"{status // 100}xx"] += 1
         counts[f"kind:{kind}"] += 1
         if code:
@@ -211,6 +220,8 @@ def render(figures: Figures) -> str:
     for modes in figures.fuzz.values():
         for counts in modes.values():
             total.update(counts)
+    control = {op.split(" ", 1)[1]: modes.get("server", Counter()) for op, modes in figures.fuzz.items()
+               if op.startswith(f"{CONTROL} ")}
     outcomes = Counter(figures.outcomes.values())
     failed = sorted(nodeid for nodeid, outcome in figures.outcomes.items() if outcome == "failed")
     lines = [
@@ -229,11 +240,13 @@ def render(figures: Figures) -> str:
         "",
         "| figure | count |",
         "|---|---:|",
-        f"| operations fuzzed (each in-process and over HTTP) | {len(figures.fuzz)} |",
-        f"| requests fuzzed | {_n(total['requests'])} |",
+        f"| operations fuzzed (each in-process and over HTTP) | {len([op for op in figures.fuzz if not op.startswith(CONTROL)])} |",
+        f"| job-control API endpoints fuzzed (over HTTP, with the network guard's cases) | {len(control)} |",
+        f"| requests fuzzed (operations and control API) | {_n(total['requests'])} |",
         f"| answered 2xx, conforming to the output shape | {_n(total['2xx'])} |",
         f"| answered 4xx in the service's wire format: a modeled error, the service's validation error, or UnknownOperationException for a path naming no operation | {_n(total['4xx'])} |",
         f"| answered 5xx | {_n(total['5xx'])} |",
+        f"| answered with an HTML body | {_n(total['html'])} |",
         f"| rejected requests whose backends' full state was compared before and after | {_n(total['state compared'])} |",
         f"| races run | {_n(sum(c['runs'] for c in figures.races.values()))} |",
         f"| faults injected | {_n(sum(figures.faults.values()))} |",
@@ -262,6 +275,18 @@ def render(figures: Figures) -> str:
                 f"| {service} | {operation} | {_n(modes.get('decorator', Counter())['requests'])} "
                 f"| {_n(modes.get('server', Counter())['requests'])} | {_n(both['2xx'])} | {_n(both['4xx'])} | {shown} |"
             )
+    if control:
+        lines += [
+            "",
+            "## Control API fuzzed (`/mlmocks-api/`, and moto's control endpoints as a web page would call them)",
+            "",
+            "| endpoint | requests | 2xx | 4xx | state compared |",
+            "|---|---:|---:|---:|---:|",
+            *[
+                f"| `{name}` | {_n(c['requests'])} | {_n(c['2xx'])} | {_n(c['4xx'])} | {_n(c['state compared'])} |"
+                for name, c in sorted(control.items())
+            ],
+        ]
     kinds = sorted((k[5:] for k in total if k.startswith("kind:")), key=lambda k: -total[f"kind:{k}"])
     lines += [
         "",

@@ -26,6 +26,8 @@ from tests.reliability.test_fuzz import probe
 from tests.reliability.wire import OverHttp, WireRequest, serialize, signed
 
 REPEATS = 10
+#: moto's reset, as the bytes a client sends.
+RESET = b"POST /moto-api/reset HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n"
 
 
 class Server:
@@ -81,7 +83,7 @@ def server() -> Iterator[Server]:
 def unchanged(server: Server) -> Iterator[None]:
     """A job in every service; the test's faults leave every backend as it was, and the
     server serving."""
-    server.raw(b"POST /moto-api/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+    server.raw(RESET)
     for service, fixture in sorted(fixtures().items()):
         fixture.prepare(make(server.aws))
         fixture.create_job(fixture.client(make(server.aws)), f"faults-{service}")
@@ -89,7 +91,7 @@ def unchanged(server: Server) -> Iterator[None]:
     yield
     server.still_serves()
     assert state.difference(before, state.snapshot()) is None
-    server.raw(b"POST /moto-api/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+    server.raw(RESET)
 
 
 CREATE = (

@@ -13,6 +13,7 @@ CI runs a fixed, derandomized number of examples; ``MLMOCKS_FUZZ_EXAMPLES=<n>`` 
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from typing import Any
@@ -88,11 +89,19 @@ def _json(body: bytes) -> Any:
         return None
 
 
+def is_html(response: Response) -> bool:
+    content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "")
+    head = response.body[:512].lower()
+    return "text/html" in content_type or b"<html" in head or b"<!doctype" in head
+
+
 def problems_with(request: WireRequest, response: Response, log: ErrorLog) -> list[str]:
     """What is wrong with an answer (nothing: [])."""
     found = []
     if response.status >= 500:
         found.append(f"answered {response.status}")
+    if is_html(response):
+        found.append("an HTML body")
     if b"Traceback" in response.body or b'File "' in response.body:
         found.append("a traceback in the body")
     found += conformance_problems(request, response)
@@ -134,8 +143,9 @@ def exchange(sender: InProcess | OverHttp, request: WireRequest, log: ErrorLog) 
     before = state.snapshot()
     response = sender.send(request)
     if response.request_line > MAX_REQUEST_LINE:
-        # Above the server's documented limit: the HTTP server refuses it with a 414.
-        assert response.status == 414, response.body[:300]
+        # Above the server's documented limit: the HTTP server refuses it with a 414, in JSON.
+        assert response.status == 414 and not is_html(response), response.body[:300]
+        assert json.loads(response.body)["__type"] == "RequestURITooLong", response.body[:300]
         log.records.clear()
         request.kind = "request line above the server's limit"
         problems = []
@@ -148,7 +158,7 @@ def exchange(sender: InProcess | OverHttp, request: WireRequest, log: ErrorLog) 
             problems.append(f"a rejected request changed state: {changed}")
     report.fuzzed(
         request.service, request.operation, sender.mode, request.kind, response.status,
-        error_code(response), compared=rejected,
+        error_code(response), compared=rejected, html=is_html(response),
     )
     assert not problems, (
         f"{request.service} {request.operation} ({sender.mode}) answered {response.status}:\n  "
@@ -159,11 +169,15 @@ def exchange(sender: InProcess | OverHttp, request: WireRequest, log: ErrorLog) 
 
 
 def probe(service: str) -> WireRequest | None:
-    """A request of the service that needs no input (a List call), to see it still answers."""
+    """A request of the service that needs no input (a List call), to see it still answers.
+    (A json-protocol service, SageMaker, POSTs every call: a List* call there.)"""
     for operation in sorted(implemented_operations()[service]):
         model = botocore_operation(service, operation)
         shape = model.input_shape
-        if model.http.get("method") == "GET" and (shape is None or not shape.required_members):
+        reads = model.http.get("method") == "GET" or (
+            model.metadata["protocol"] == "json" and operation.startswith(("List", "Describe"))
+        )
+        if reads and (shape is None or not shape.required_members):
             return serialize(service, operation, {})
     return None
 

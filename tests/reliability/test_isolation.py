@@ -68,13 +68,13 @@ def fixture_kind() -> str:
 def test_moto_api_reset_clears_every_backend(mlmocks_server: str) -> None:
     aws = Aws("server", mlmocks_server, job_control)
     fill_every_backend(aws)
-    urllib.request.urlopen(urllib.request.Request(f"{mlmocks_server}/moto-api/reset", data=b"", method="POST")).read()
+    urllib.request.urlopen(urllib.request.Request(f"{mlmocks_server}/moto-api/reset", data=b"{}", method="POST", headers={"Content-Type": "application/json"})).read()
     assert state.unlike_fresh() is None
     assert aws.client("s3").list_buckets()["Buckets"] == []
     for _, fixture in FIXTURES:
         fixture.prepare(make(aws))
         assert fixture.job_names(fixture.client(make(aws))) == []
-    urllib.request.urlopen(urllib.request.Request(f"{mlmocks_server}/moto-api/reset", data=b"", method="POST")).read()
+    urllib.request.urlopen(urllib.request.Request(f"{mlmocks_server}/moto-api/reset", data=b"{}", method="POST", headers={"Content-Type": "application/json"})).read()
 
 
 def test_the_decorators_exit_clears_every_backend() -> None:

@@ -8,11 +8,20 @@ import json
 from typing import Any
 
 import pytest
+from botocore import xform_name
 from botocore.exceptions import ClientError
 
+from mlmocks.core.registry import implemented_operations
 from mlmocks.sagemaker.responses import SageMakerResponse
 from tests.modes import ACCOUNT, Aws
-from tests.reliability.wire import InProcess, OverHttp, Response, serialize
+from tests.reliability.wire import (
+    InProcess,
+    OverHttp,
+    Response,
+    botocore_operation,
+    botocore_service,
+    serialize,
+)
 
 MOTO_MODEL = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model/moto-model"
 
@@ -156,3 +165,76 @@ def test_threads_routing_the_first_requests_of_a_service_at_once(monkeypatch: py
     monkeypatch.setattr(responses, "_ROUTERS", {})
     built = in_threads(lambda _: responses._routers("lookoutvision"))
     assert all(routers is built[0] for routers in built), built
+
+
+def test_a_result_the_serializer_cannot_write(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while serializing a result escaped _respond's try: an HTML 500 on the server."""
+    from mlmocks.bedrock.responses import BedrockResponse
+
+    monkeypatch.setattr(BedrockResponse, "list_model_import_jobs", lambda self, **_: {"modelImportJobSummaries": 5})
+    response = send(aws, "bedrock", "ListModelImportJobs", {})
+    status, code, message = error_of(response)
+    assert (status, code) == (500, "InternalServerException") and "could not write" in message
+    assert b"Traceback" not in response.body and b"<html" not in response.body.lower()
+
+
+def test_a_stray_target_header_on_a_rest_service(aws: Aws) -> None:
+    """A stray X-Amz-Target: Foo.Bar on bedrock's POST /listTagsForResource reached moto, which answered 500."""
+    arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:custom-model/nowhere"
+    plain = send(aws, "bedrock", "ListTagsForResource", {"resourceARN": arn})
+    stray = send(aws, "bedrock", "ListTagsForResource", {"resourceARN": arn}, **{"X-Amz-Target": "Foo.Bar"})
+    assert stray.status == plain.status and 400 <= stray.status < 500, stray.body
+    assert error_of(stray)[1] == error_of(plain)[1] == "ResourceNotFoundException"
+
+
+UNIMPLEMENTED = [
+    (service, operation)
+    for service in ("neptunedata", "cleanroomsml")
+    for operation in sorted(set(botocore_service(service).operation_names) - implemented_operations()[service])
+    if not getattr(botocore_operation(service, operation).input_shape, "required_members", [])
+]
+
+
+@pytest.mark.parametrize(("service", "operation"), UNIMPLEMENTED, ids=[f"{s}.{o}" for s, o in UNIMPLEMENTED])
+def test_an_unimplemented_operation_names_itself_with_an_error_code(aws: Aws, service: str, operation: str) -> None:
+    """An operation mlmocks does not implement answered a bare 501 with no error type (botocore reported the code "501")."""
+    client = aws.client(service, validate=False)
+    with pytest.raises(ClientError) as raised:
+        getattr(client, xform_name(operation))()
+    error = raised.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert error["Error"]["Code"] == "NotImplementedException"
+    assert operation in error["Error"]["Message"] and service in error["Error"]["Message"]
+
+
+@pytest.mark.parametrize(
+    ("made_with", "sent_with"),
+    [
+        ({"SortBy": "Name"}, {"SortBy": "Status"}),
+        ({"SortBy": "Status"}, {"SortBy": "Name"}),
+        ({"SortBy": "Name", "SortOrder": "Ascending"}, {"SortBy": "Name", "SortOrder": "Descending"}),
+        ({"SortBy": "Status", "SortOrder": "Descending"}, {"SortBy": "Status", "SortOrder": "Ascending"}),
+    ],
+    ids=["Name to Status", "Status to Name", "ascending to descending", "descending to ascending"],
+)
+def test_a_token_is_bound_to_its_sort_key_and_order(aws: Aws, made_with: dict[str, str], sent_with: dict[str, str]) -> None:
+    """A list token was not bound to its sort key: a SortBy=Name token sent with SortBy=Status
+    (keys of the same type, where bisect does not fail) was accepted and answered an empty page."""
+    sagemaker = aws.client("sagemaker")
+    for index in range(3):
+        sagemaker.create_compilation_job(
+            CompilationJobName=f"token-{index}",
+            RoleArn=f"arn:aws:iam::{ACCOUNT}:role/sm",
+            InputConfig={"S3Uri": "s3://models/m.tar.gz", "DataInputConfig": '{"data": [1, 3, 224, 224]}',
+                         "Framework": "PYTORCH"},
+            OutputConfig={"S3OutputLocation": "s3://models/out/", "TargetDevice": "ml_c5"},
+            StoppingCondition={"MaxRuntimeInSeconds": 900},
+        )
+    token = sagemaker.list_compilation_jobs(MaxResults=1, **made_with)["NextToken"]
+    with pytest.raises(ClientError) as raised:
+        sagemaker.list_compilation_jobs(MaxResults=1, NextToken=token, **sent_with)
+    error = raised.value.response
+    assert error["Error"]["Code"] == "ValidationException" and "NextToken" in error["Error"]["Message"]
+    # The same token, with what it was made for, goes on.
+    page = sagemaker.list_compilation_jobs(MaxResults=1, NextToken=token, **made_with)
+    assert len(page["CompilationJobSummaries"]) == 1

@@ -21,7 +21,7 @@ import mlmocks.server
 from mlmocks.server import ThreadedServer, main
 from tests.reliability import audit, report
 from tests.reliability.shapes import CANARY
-from tests.reliability.test_faults import CREATE, Server, _bytes, status_of
+from tests.reliability.test_faults import CREATE, RESET, Server, _bytes, status_of
 from tests.reliability.wire import serialize
 
 # -- binding ---------------------------------------------------------------------------------
@@ -137,11 +137,11 @@ def test_the_fuzzers_watch_sees_request_text_reach_the_disk(tmp_path: Path) -> N
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     monkeypatch.setattr(mlmocks.server, "MAX_BODY_BYTES", 4096)
     server = Server()
-    server.raw(b"POST /moto-api/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+    server.raw(RESET)
     try:
         yield server
     finally:
-        server.raw(b"POST /moto-api/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        server.raw(RESET)
         server.threaded.stop()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from botocore.exceptions import ClientError
 
 from mlmocks.sagemaker.responses import SageMakerResponse
@@ -62,25 +63,23 @@ def test_every_operation_and_status_crosses_the_conformance_hook(aws: Aws) -> No
     sagemaker.delete_tags(ResourceArn=arn, TagKeys=["stage"])
     sagemaker.delete_compilation_job(CompilationJobName="failing")
 
-    # And the errors (the hook checks them against the operation's errors).
-    for call, kwargs in [
-        (sagemaker.describe_compilation_job, {"CompilationJobName": "missing"}),
-        (sagemaker.create_compilation_job, {"CompilationJobName": "bad_name"}),
-        (sagemaker.stop_compilation_job, {"CompilationJobName": "compile-1"}),
-        (sagemaker.delete_compilation_job, {"CompilationJobName": "missing"}),
-        (sagemaker.list_tags, {"ResourceArn": arn.replace("compile-1", "missing")}),
-        (sagemaker.list_compilation_jobs, {"NextToken": "bad"}),
+    # And the errors (the hook checks them against the operation's errors); each call
+    # must fail, with the error it is there for.
+    for call, kwargs, expected in [
+        (sagemaker.describe_compilation_job, {"CompilationJobName": "missing"}, "ResourceNotFound"),
+        (sagemaker.create_compilation_job, {"CompilationJobName": "bad_name"}, "ValidationException"),
+        (sagemaker.stop_compilation_job, {"CompilationJobName": "compile-1"}, "ValidationException"),
+        (sagemaker.delete_compilation_job, {"CompilationJobName": "missing"}, "ResourceNotFound"),
+        (sagemaker.list_tags, {"ResourceArn": arn.replace("compile-1", "missing")}, "ValidationException"),
+        (sagemaker.list_compilation_jobs, {"NextToken": "bad"}, "ValidationException"),
         (sagemaker.create_compilation_job, {"CompilationJobName": "compile-1", "RoleArn": "x" * 20,
-                                            "OutputConfig": {}, "StoppingCondition": {}}),
+                                            "OutputConfig": {}, "StoppingCondition": {}}, "ValidationException"),
     ]:
-        try:
+        with pytest.raises(ClientError) as raised:
             call(**kwargs)
-        except ClientError:
-            pass
-    try:
+        assert raised.value.response["Error"]["Code"] == expected, (call, kwargs, raised.value.response["Error"])
+    with pytest.raises(sagemaker.exceptions.ResourceInUse):
         create_job(sagemaker)
-    except sagemaker.exceptions.ResourceInUse:
-        pass
 
     assert recorder.operations == set(SageMakerResponse.implemented_operations())
     assert recorder.statuses == {"STARTING", "INPROGRESS", "COMPLETED", "FAILED", "STOPPING", "STOPPED"}

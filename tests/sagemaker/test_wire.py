@@ -32,7 +32,7 @@ def server(mlmocks_server: str) -> Any:
 
 
 def _post(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST")).read()
+    urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST", headers={"Content-Type": "application/json"})).read()
 
 
 def call(endpoint: str, target: str | None, body: str, content_type: str = JSON) -> tuple[int, Any, str]:

@@ -174,8 +174,8 @@ def test_aws_cli_against_the_server(mlmocks_server: str) -> None:
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _post(url: str, body: str = "") -> None:
-    request = urllib.request.Request(url, data=body.encode(), method="POST")
+def _post(url: str, body: str = "{}") -> None:
+    request = urllib.request.Request(url, data=body.encode(), method="POST", headers={"Content-Type": "application/json"})
     urllib.request.urlopen(request).read()
 
 
