@@ -10,6 +10,7 @@ from typing import Any
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
+from .dashboard import track as track_on_dashboard
 from .jobs import Job
 from .moto_compat import put_backends_first
 
@@ -33,6 +34,8 @@ class ServiceBackend(BaseBackend):
         # under the threaded server.
         self.lock = threading.RLock()
         self._unfinished_jobs: list[Job] = []
+        # What the service holds is listed on moto's dashboard and /moto-api/data.json.
+        track_on_dashboard(type(self).__module__)
 
     @property
     def flask_paths(self) -> dict[str, Any]:
