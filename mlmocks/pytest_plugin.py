@@ -18,6 +18,7 @@ suites nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
@@ -26,10 +27,10 @@ if TYPE_CHECKING:
     from mlmocks.core.control import JobControl, RemoteJobControl
 
 
-@pytest.fixture
-def mljobs() -> Iterator[JobControl]:
-    """Activate ``mock_mljobs`` for one test and hand it the job control; progressions
-    and failure rules are restored on teardown, even when the test fails."""
+@contextmanager
+def isolated_mock() -> Iterator[JobControl]:
+    """``mock_mljobs`` active, and on the way out (an exception too) every progression
+    and failure rule put back as it was on the way in (what ``mljobs`` does)."""
     from mlmocks import job_control, mock_mljobs
     from mlmocks.core.control import failure_rules, restore_failure_rules
     from mlmocks.core.moto_compat import restore_transitions, transitions_set
@@ -42,6 +43,14 @@ def mljobs() -> Iterator[JobControl]:
         finally:
             restore_transitions(transitions)
             restore_failure_rules(rules)
+
+
+@pytest.fixture
+def mljobs() -> Iterator[JobControl]:
+    """Activate ``mock_mljobs`` for one test and hand it the job control; progressions
+    and failure rules are restored on teardown, even when the test fails."""
+    with isolated_mock() as control:
+        yield control
 
 
 @pytest.fixture(scope="session")
