@@ -170,6 +170,9 @@ def test_reset_over_http_is_a_json_post(mlmocks_server: str) -> None:
 
 
 def test_a_fresh_process(tmp_path: Path) -> None:
+    """Job kinds known to moto's state manager as soon as the mock is active, before any
+    job; and Lookout for Vision's client in sessions made before ``import mlmocks``
+    (before moto too, against the server), inside the mock and against the server."""
     script = tmp_path / "fresh.py"
     script.write_text(textwrap.dedent('''
         import json
@@ -187,22 +190,29 @@ def test_a_fresh_process(tmp_path: Path) -> None:
         from mlmocks import mock_mljobs
         from moto.moto_api import state_manager
 
-        found = {"kinds": sorted(state_manager.get_registered_models())}
+        found = {}
+
+        def attempt(name, call):
+            try:
+                found[name] = call()
+            except Exception as error:
+                found[name] = f"{type(error).__name__}: {error}"
+
+        def projects(session, **options):
+            client = session.client("lookoutvision", region_name="us-east-1", **options)
+            return client.list_projects()["Projects"]
+
         with mock_mljobs():
-            found["mock"] = [
-                session.client("lookoutvision", region_name="us-east-1").list_projects()["Projects"]
-                for session in (early, boto3)
-            ]
+            found["kinds"] = sorted(state_manager.get_registered_models())
+            attempt("mock, session made after moto", lambda: projects(early))
+            attempt("mock, boto3's default session", lambda: projects(boto3))
         from mlmocks.server import ThreadedServer
 
         server = ThreadedServer()
         url = server.start()
-        found["server"] = [
-            session.client("lookoutvision", region_name="us-east-1", endpoint_url=url,
-                           aws_access_key_id="test", aws_secret_access_key="test")
-            .list_projects()["Projects"]
-            for session in (bare, early, boto3)
-        ]
+        options = dict(endpoint_url=url, aws_access_key_id="test", aws_secret_access_key="test")
+        for name, session in [("before moto", bare), ("after moto", early), ("default", boto3)]:
+            attempt(f"server, session {name}", lambda: projects(session, **options))
         server.stop()
         print(json.dumps(found))
     '''))
@@ -212,9 +222,14 @@ def test_a_fresh_process(tmp_path: Path) -> None:
     found = json.loads(run.stdout.strip().splitlines()[-1])
     from mlmocks.core.registry import job_kinds
 
-    assert set(job_kinds()) <= set(found["kinds"])
-    assert found["mock"] == [[], []]
-    assert found["server"] == [[], [], []]
+    assert set(job_kinds()) - set(found.pop("kinds")) == set()
+    assert found == {
+        "mock, session made after moto": [],
+        "mock, boto3's default session": [],
+        "server, session before moto": [],
+        "server, session after moto": [],
+        "server, session default": [],
+    }
 
 
 def test_data_path_line_for_the_cli(tmp_path: Path) -> None:
@@ -266,7 +281,7 @@ def test_moto_dashboard_data_lists_mlmocks_resources(mlmocks_server: str) -> Non
     assert (job["job_name"], job["status"], job["account_id"]) == ("import-1", "Completed", "123456789012")
     [model] = data["bedrock"]["ImportedModel"]
     assert model["model_name"] == "my-llama" and model["job_arn"] == job["job_arn"]
-    [compilation] = data["sagemaker"]["CompilationJob"]
+    [compilation] = data["sagemaker"]["mlmocks CompilationJob"]  # moto has a CompilationJob
     assert compilation["status"] == "STARTING"  # a look is not a describe
     assert [p["project_name"] for p in data["lookoutvision"]["Project"]] == ["boards"]
     assert [d["dataset_type"] for d in data["lookoutvision"]["Dataset"]] == ["train"]

@@ -166,11 +166,21 @@ def show_on_dashboard(service: str, name: str, model: Any) -> str:
     """List ``model`` (anything with an ``instances_tracked`` list of objects) in moto's
     model data under ``service``, as moto lists its own model classes: ``/moto-api/data.json``
     and moto's dashboard show each instance's public JSON attributes. Returns the name it
-    went under (``name``, or ``mlmocks <name>`` where moto has a model of that name)."""
+    went under: ``name``, or ``mlmocks <name>`` where moto's own models of the service
+    have a class of that name (SageMaker's ``CompilationJob``), whichever was imported first."""
+    import importlib
+    import importlib.util
+
     from moto.core.model_instances import model_data
 
+    motos = None
+    try:
+        if importlib.util.find_spec(f"moto.{service}.models") is not None:
+            motos = importlib.import_module(f"moto.{service}.models")
+    except ImportError:
+        pass
     models = model_data[service]
-    if models.get(name, model) is not model:
+    if hasattr(motos, name) or models.get(name, model) is not model:
         name = f"mlmocks {name}"
     models[name] = model
     return name

@@ -122,3 +122,16 @@ def test_models_shown_on_motos_dashboard_data() -> None:
         reset_model_data()  # moto's reset assigns each model's list
     finally:
         del model_data["compatprobe"]
+
+
+def test_a_name_moto_uses_for_the_service_is_prefixed_whatever_the_import_order() -> None:
+    from moto.core.model_instances import model_data
+
+    kept = model_data["sagemaker"].get("mlmocks CompilationJob")
+    try:
+        assert moto_compat.show_on_dashboard("sagemaker", "CompilationJob", object()) == "mlmocks CompilationJob"
+    finally:
+        if kept is None:
+            del model_data["sagemaker"]["mlmocks CompilationJob"]
+        else:
+            model_data["sagemaker"]["mlmocks CompilationJob"] = kept
