@@ -17,4 +17,6 @@ SPEC = ServiceSpec(
         "cleanroomsml::trained-model-inference-job",
     ),
     control_methods=("declare_collaboration",),
+    # botocore lists no regions for cleanrooms-ml: EC2's.
+    regions_of="ec2",
 )

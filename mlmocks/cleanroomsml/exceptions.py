@@ -1,19 +1,7 @@
-"""Clean Rooms ML's modeled errors (the shapes of the same names in the service model)."""
+"""Clean Rooms ML's errors: the error shapes of its service model, by name."""
 
-from mlmocks.core.errors import ServiceError
-
-
-class ValidationException(ServiceError):
-    code = "ValidationException"
+from mlmocks.core.errors import ServiceError, modeled_error
 
 
-class ResourceNotFoundException(ServiceError):
-    code = "ResourceNotFoundException"
-
-
-class ConflictException(ServiceError):
-    code = "ConflictException"
-
-
-class AccessDeniedException(ServiceError):
-    code = "AccessDeniedException"
+def __getattr__(code: str) -> type[ServiceError]:
+    return modeled_error("cleanroomsml", code)

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from moto.core import DEFAULT_ACCOUNT_ID
-from moto.core.base_backend import BackendDict, BaseBackend
+from moto.core.base_backend import BaseBackend
 from moto.moto_api._internal import mock_random
 
 from mlmocks.core.backend import ServiceBackend, random_id
@@ -32,7 +32,9 @@ from mlmocks.core.control import ControlError
 from mlmocks.core.errors import ServiceError
 from mlmocks.core.jobs import Job, Lifecycle, now
 from mlmocks.core.listing import Page, Store, paginate
+from mlmocks.core.tags import TaggingBackend, TagRules
 
+from . import SPEC
 from .exceptions import (
     AccessDeniedException,
     ConflictException,
@@ -125,7 +127,7 @@ class Collaboration:
     def has_member(self, account_id: str) -> bool:
         return account_id in self.memberships
 
-    def describe(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         return {
             "collaborationId": self.collaboration_id,
             "name": self.name,
@@ -169,7 +171,7 @@ class CollaborationDirectory(BaseBackend):
     def declare(self, collaboration_id: str, members: Mapping[str, str], name: str) -> Collaboration:
         existing = self.collaborations.get(collaboration_id)
         if existing is not None:
-            if existing.describe()["members"] == dict(members):
+            if existing.detail()["members"] == dict(members):
                 return existing  # declaring the same collaboration again changes nothing
             raise ControlError(f"collaboration {collaboration_id} is already declared with other members")
         for membership_id in members.values():
@@ -183,12 +185,8 @@ class CollaborationDirectory(BaseBackend):
         return collaboration
 
 
-# botocore lists no regions for cleanrooms-ml: answer in every region EC2 has (a region
-# without a backend could only be answered with an internal error).
-REGIONS_OF = "ec2"
-
 # Not an account's state: one directory per region, under moto's default account.
-collaboration_directories = BackendDict(CollaborationDirectory, REGIONS_OF)
+collaboration_directories = SPEC.backend_dict(CollaborationDirectory)
 
 
 def declare_collaboration(
@@ -223,7 +221,7 @@ def declare_collaboration(
         raise ControlError(f"unknown region {region!r}") from None
     with directory.lock:
         collaboration = directory.declare(collaboration_id, dict(members), name or collaboration_id)
-        return collaboration.describe()
+        return collaboration.detail()
 
 
 # -- resources --------------------------------------------------------------------------------
@@ -260,7 +258,7 @@ class ConfiguredModelAlgorithm:
             description=self.description,
         )
 
-    def describe(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         return _present(
             **self.summary(),
             trainingContainerConfig=self.training_container_config,
@@ -312,7 +310,7 @@ class Association:
             collaborationIdentifier=self.membership.collaboration.collaboration_id,
         )
 
-    def describe(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         return _present(**self.summary(), privacyConfiguration=self.privacy_configuration, tags=self.tags)
 
     def collaboration_summary(self) -> dict[str, Any]:
@@ -432,7 +430,7 @@ class TrainedModel(Job):
             trainingContainerImageDigest=self.image_digest,
         )
 
-    def describe_model(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         view = self.collaboration_view()
         del view["creatorAccountId"]
         return _present(
@@ -558,7 +556,7 @@ class InferenceJob(Job):
     def collaboration_summary(self) -> dict[str, Any]:
         return {**self.summary(), "creatorAccountId": self.creator_account_id}
 
-    def describe_job(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         return _present(
             **self.summary(),
             dataSource=self.data_source,
@@ -575,8 +573,14 @@ class InferenceJob(Job):
 # -- the backend ------------------------------------------------------------------------------
 
 
-class CleanRoomsMLBackend(ServiceBackend):
+class CleanRoomsMLBackend(ServiceBackend, TaggingBackend):
     ARN_SERVICE = "cleanrooms-ml"
+    TAG_RULES = TagRules(
+        max_tags=MAX_TAGS,
+        too_many=lambda arn, count: ValidationException(f"A resource can have at most {MAX_TAGS} tags, not {count}"),
+        reserved_prefix=RESERVED_TAG_PREFIX,
+        reserved=lambda keys: ValidationException(f"Tag keys starting with aws: are reserved: {', '.join(keys)}"),
+    )
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -644,7 +648,7 @@ class CleanRoomsMLBackend(ServiceBackend):
                 "A configured model algorithm needs a trainingContainerConfig, an "
                 "inferenceContainerConfig, or both"
             )
-        _check_new_tags(tags)
+        self.TAG_RULES.checked("", tags)
         if any(algorithm.name == name for algorithm in self.algorithms):
             raise ConflictException(f"A configured model algorithm named {name} already exists")
         algorithm = ConfiguredModelAlgorithm(
@@ -699,7 +703,7 @@ class CleanRoomsMLBackend(ServiceBackend):
         collaboration = membership.collaboration
         algorithm = self.get_configured_model_algorithm(configured_model_algorithm_arn)
         _check_privacy_configuration(collaboration, privacy_configuration)
-        _check_new_tags(tags)
+        self.TAG_RULES.checked("", tags)
         for association in collaboration.associations:
             if association.membership is membership and association.name == name:
                 raise ConflictException(
@@ -798,7 +802,7 @@ class CleanRoomsMLBackend(ServiceBackend):
         for index, channel in enumerate(data_channels, start=1):
             self._check_input_channel(collaboration, channel["mlInputChannelArn"], f"dataChannels.{index}")
         _check_member(collaboration, params.get("ml_model_training_payer_account_id"), "mlModelTrainingPayerAccountId")
-        _check_new_tags(tags)
+        self.TAG_RULES.checked("", tags)
         base: TrainedModel | None = None
         if incremental:
             channel = incremental[0]
@@ -819,14 +823,15 @@ class CleanRoomsMLBackend(ServiceBackend):
             arn = self._membership_arn(membership, "trained-model")
             model = TrainedModel(arn, None, membership, association, None, dict(tags or {}), params)
         else:
-            _check_tag_count({**base.tags, **(tags or {})})
-            base.tags.update(tags or {})
+            # In place: every version shares its trained model's tags.
+            base.tags.update(self.TAG_RULES.merged(base.arn, base.tags, tags or {}))
             version = str(mock_random.uuid4())
             source = (incremental[0]["channelName"], base)
             model = TrainedModel(base.arn, version, membership, association, source, base.tags, params)
         collaboration.trained_models.add(model.key, model)
         collaboration.latest_versions[model.arn] = model
         collaboration.trained_model_arns_by_name.setdefault(name, model.arn)
+        self.track_job(model)
         return model
 
     def get_trained_model(
@@ -943,6 +948,7 @@ class CleanRoomsMLBackend(ServiceBackend):
             raise ConflictException(f"An export job named {name} already exists for trained model {model.arn}")
         job = ExportJob(membership, model, name, description, output_configuration)
         collaboration.export_jobs.add(job.key, job)
+        self.track_job(job)
         return job
 
     def list_collaboration_trained_model_export_jobs(
@@ -999,7 +1005,7 @@ class CleanRoomsMLBackend(ServiceBackend):
             _check_member(collaboration, member["accountId"], f"outputConfiguration.members.{index}.accountId")
         _check_member(collaboration, params.get("ml_model_inference_payer_account_id"), "mlModelInferencePayerAccountId")
         self._check_input_channel(collaboration, data_source["mlInputChannelArn"], "dataSource.mlInputChannelArn")
-        _check_new_tags(tags)
+        self.TAG_RULES.checked("", tags)
         for other in collaboration.inference_jobs:
             if other.membership is membership and other.name == name:
                 raise ConflictException(
@@ -1012,6 +1018,7 @@ class CleanRoomsMLBackend(ServiceBackend):
         arn = self._membership_arn(membership, "trained-model-inference-job")
         job = InferenceJob(arn, membership, model, association, dict(tags or {}), params)
         collaboration.inference_jobs.add(arn, job)
+        self.track_job(job)
         return job
 
     def get_trained_model_inference_job(
@@ -1061,26 +1068,7 @@ class CleanRoomsMLBackend(ServiceBackend):
             raise ConflictException(f"Trained model inference job {job.name} is {job.status} and cannot be cancelled")
         job.begin_stopping()
 
-    # -- tags ----------------------------------------------------------------------------------
-
-    def tag_resource(self, resource_arn: str, tags: dict[str, str]) -> None:
-        resource = self._taggable(resource_arn)
-        _check_new_tags(tags)
-        _check_tag_count({**resource.tags, **tags})
-        resource.tags.update(tags)
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> None:
-        resource = self._taggable(resource_arn)
-        reserved = [key for key in tag_keys if key.lower().startswith(RESERVED_TAG_PREFIX)]
-        if reserved:
-            raise ValidationException(f"Tag keys starting with aws: are reserved: {', '.join(reserved)}")
-        for key in tag_keys:
-            resource.tags.pop(key, None)
-
-    def list_tags_for_resource(self, resource_arn: str) -> dict[str, str]:
-        return self._taggable(resource_arn).tags
-
-    def _taggable(self, arn: str) -> ConfiguredModelAlgorithm | Association | TrainedModel | InferenceJob:
+    def taggable(self, arn: str) -> ConfiguredModelAlgorithm | Association | TrainedModel | InferenceJob:
         match = _ARN.fullmatch(arn)
         if match is None:
             raise ResourceNotFoundException(f"Resource {arn} not found")
@@ -1125,21 +1113,6 @@ class CleanRoomsMLBackend(ServiceBackend):
                 f"The ML input channel {arn} at '{field}' is not an ML input channel of collaboration "
                 f"{collaboration.collaboration_id}"
             )
-
-    def find_job(self, kind: str, identifier: str) -> Job | None:
-        """Jobs this account created, in any collaboration of the region."""
-        for collaboration in self.directory.collaborations.values():
-            jobs: Iterable[TrainedModel | ExportJob | InferenceJob] = ()
-            if kind == TRAINED_MODEL.kind:
-                jobs = collaboration.trained_models
-            elif kind == EXPORT_JOB.kind:
-                jobs = collaboration.export_jobs
-            elif kind == INFERENCE_JOB.kind:
-                jobs = collaboration.inference_jobs
-            for job in jobs:
-                if job.creator_account_id == self.account_id and identifier in job.identifiers():
-                    return job
-        return None
 
 
 _Created = TypeVar("_Created", Association, TrainedModel, InferenceJob)
@@ -1195,12 +1168,6 @@ def _check_privacy_configuration(collaboration: Collaboration, configuration: di
                 )
 
 
-def _check_new_tags(tags: Mapping[str, str] | None) -> None:
-    reserved = [key for key in tags or {} if key.lower().startswith(RESERVED_TAG_PREFIX)]
-    if reserved:
-        raise ValidationException(f"Tag keys starting with aws: are reserved: {', '.join(reserved)}")
-    _check_tag_count(tags or {})
-
 
 def _check_tag_count(tags: Mapping[str, str]) -> None:
     user_tags = [key for key in tags if not key.lower().startswith(RESERVED_TAG_PREFIX)]
@@ -1227,4 +1194,4 @@ def _page(
     )
 
 
-cleanroomsml_backends = BackendDict(CleanRoomsMLBackend, REGIONS_OF)
+cleanroomsml_backends = SPEC.backend_dict(CleanRoomsMLBackend)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from mlmocks.core.responses import ServiceResponse, TagOperations
+from mlmocks.core.responses import ServiceResponse
 from mlmocks.core.spec import operation_model
+from mlmocks.core.tags import TagOperations
 
 from .exceptions import AccessDeniedException, ResourceNotFoundException, ValidationException
 from .models import CleanRoomsMLBackend, cleanroomsml_backends
@@ -20,14 +21,12 @@ def _names_missing_resources(operation: str) -> bool:
     return any(error.name == "ResourceNotFoundException" for error in errors)
 
 
-class CleanRoomsMLResponse(TagOperations, ServiceResponse):
+class CleanRoomsMLResponse(TagOperations, ServiceResponse[CleanRoomsMLBackend]):
     SERVICE = "cleanroomsml"
     BACKENDS = cleanroomsml_backends
     VALIDATION_ERROR = ValidationException
+    TAG_MEMBERS = None  # a map
 
-    @property
-    def backend(self) -> CleanRoomsMLBackend:
-        return cleanroomsml_backends[self.current_account][self.region]
 
     def check(self, operation: str) -> None:
         # The membership or collaboration a call names must exist and include the caller.
@@ -47,7 +46,7 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse):
         return {"configuredModelAlgorithmArn": algorithm.arn}
 
     def get_configured_model_algorithm(self, configured_model_algorithm_arn: str) -> dict[str, Any]:
-        return self.backend.get_configured_model_algorithm(configured_model_algorithm_arn).describe()
+        return self.backend.get_configured_model_algorithm(configured_model_algorithm_arn).detail()
 
     def list_configured_model_algorithms(self, **params: Any) -> dict[str, Any]:
         page = self.backend.list_configured_model_algorithms(**params)
@@ -64,7 +63,7 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse):
         return {"configuredModelAlgorithmAssociationArn": association.arn}
 
     def get_configured_model_algorithm_association(self, **params: Any) -> dict[str, Any]:
-        return self.backend.get_configured_model_algorithm_association(**params).describe()
+        return self.backend.get_configured_model_algorithm_association(**params).detail()
 
     def list_configured_model_algorithm_associations(self, **params: Any) -> dict[str, Any]:
         page = self.backend.list_configured_model_algorithm_associations(**params)
@@ -94,7 +93,7 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse):
         return {"trainedModelArn": model.arn, "versionIdentifier": model.version_identifier}
 
     def get_trained_model(self, **params: Any) -> dict[str, Any]:
-        return self.backend.get_trained_model(**params).describe().describe_model()
+        return self.backend.get_trained_model(**params).observe().detail()
 
     def list_trained_models(self, **params: Any) -> dict[str, Any]:
         page = self.backend.list_trained_models(**params)
@@ -114,7 +113,7 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse):
 
     def get_collaboration_trained_model(self, **params: Any) -> dict[str, Any]:
         model = self.backend.get_collaboration_trained_model(**params)
-        return model.describe().collaboration_view()
+        return model.observe().collaboration_view()
 
     def list_collaboration_trained_models(self, **params: Any) -> dict[str, Any]:
         page = self.backend.list_collaboration_trained_models(**params)
@@ -143,7 +142,7 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse):
         return {"trainedModelInferenceJobArn": job.arn}
 
     def get_trained_model_inference_job(self, **params: Any) -> dict[str, Any]:
-        return self.backend.get_trained_model_inference_job(**params).describe().describe_job()
+        return self.backend.get_trained_model_inference_job(**params).observe().detail()
 
     def list_trained_model_inference_jobs(self, **params: Any) -> dict[str, Any]:
         page = self.backend.list_trained_model_inference_jobs(**params)

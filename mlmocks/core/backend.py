@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import string
 import threading
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api._internal import mock_random
 
 from .dashboard import track as track_on_dashboard
+from .idempotency import ClientTokens
 from .jobs import Job
 from .moto_compat import put_backends_first
 
@@ -36,6 +36,9 @@ class ServiceBackend(BaseBackend):
         self._unfinished_jobs: list[Job] = []
         # What the service holds is listed on moto's dashboard and /moto-api/data.json.
         track_on_dashboard(type(self).__module__)
+        self.client_tokens = ClientTokens()
+        #: (kind, identifier) -> the jobs known by it, for job control.
+        self._jobs: dict[tuple[str, str], list[Job]] = {}
 
     @property
     def flask_paths(self) -> dict[str, Any]:
@@ -48,13 +51,20 @@ class ServiceBackend(BaseBackend):
         }
 
     def track_job(self, job: Job) -> None:
-        """Remember a new job until it finishes (see ``settle_jobs``)."""
+        """Remember a job: the job control finds it by its kind and identifiers (until
+        it is ``retired``), and it is settled until it finishes. A job that moves again
+        (a stop, a restart) is tracked again."""
         self._unfinished_jobs.append(job)
+        for identifier in job.identifiers():
+            known = self._jobs.setdefault((job.LIFECYCLE.kind, identifier), [])
+            if job not in known:
+                known.append(job)
 
     def settle_jobs(self) -> None:
         """Let every unfinished job move on, so the side effects of finishing (resources
         a completed job creates) are in place before anyone looks for them. Statuses move
-        lazily, and a job nobody described may well have finished by now."""
+        lazily, and a job nobody looked at may well have finished by now. The dispatcher
+        calls it once per request, under the backend's lock, before the handler runs."""
         self._unfinished_jobs = [job for job in self._unfinished_jobs if not job.is_finished]
 
     def unfinished_jobs(self) -> list[Job]:
@@ -64,15 +74,18 @@ class ServiceBackend(BaseBackend):
     def arn(self, resource: str) -> str:
         return f"arn:{self.partition}:{self.ARN_SERVICE}:{self.region_name}:{self.account_id}:{resource}"
 
-    def find_job(self, kind: str, identifier: str) -> Job | None:
-        """The job of ``kind`` known as ``identifier`` here, for job control."""
-        return None
-
     def find_jobs(self, kind: str, identifier: str) -> list[Job]:
-        """Every job of ``kind`` known as ``identifier`` here, for job control. A service
-        whose backend holds several namespaces (Neptune's clusters) overrides this."""
-        job = self.find_job(kind, identifier)
-        return [] if job is None else [job]
+        """Every job of ``kind`` known here as ``identifier`` (name, id or ARN), for job
+        control; several where a service's names are unique only within a part of it
+        (Neptune's clusters)."""
+        key = (kind, identifier)
+        known = self._jobs.get(key)
+        if known is None:
+            return []
+        known[:] = [job for job in known if not job.retired]
+        if not known:
+            del self._jobs[key]
+        return list(known)
 
 
 class SharedHostBackendDict(BackendDict):
@@ -86,11 +99,3 @@ class SharedHostBackendDict(BackendDict):
     def _create_account_specific_backend(self, account_id: str) -> None:
         put_backends_first(self, lambda: super(SharedHostBackendDict, self)._create_account_specific_backend(account_id))
 
-
-def tag_dict(tags: Iterable[Mapping[str, Any]] | None, key: str = "key", value: str = "value") -> dict[str, str]:
-    """A modeled tag list (``[{"key": .., "value": ..}]``) as a dict."""
-    return {tag[key]: tag.get(value, "") for tag in tags or ()}
-
-
-def tag_list(tags: Mapping[str, str], key: str = "key", value: str = "value") -> list[dict[str, str]]:
-    return [{key: k, value: v} for k, v in tags.items()]

@@ -25,7 +25,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.moto_api import state_manager
 
-from . import registry
+from . import jobs, registry
 from .jobs import Job, JobStateError
 
 CONTROL_PATH = "/mlmocks-api/"
@@ -75,6 +75,10 @@ def restore_failure_rules(rules: tuple[dict[tuple[str, str], str], dict[str, str
     state.named_failures.update(rules[0])
     state.kind_failures.clear()
     state.kind_failures.update(rules[1])
+
+
+# A new job asks for its destined failure through core.jobs, which knows no control.
+jobs.failure_for_new_job = failure_for_new_job
 
 
 class ControlError(Exception):

@@ -34,8 +34,8 @@ _SKIP = object()
 
 
 def track(module_name: str) -> None:
-    """Show the resource classes of the service ``models`` module ``module_name`` (e.g.
-    ``mlmocks.bedrock.models``) on moto's dashboard, under the service's boto3 name."""
+    """Show the resource classes of the service whose backends ``module_name`` (e.g.
+    ``mlmocks.bedrock.models``) holds on moto's dashboard, under its boto3 name."""
     if module_name in _tracked:
         return
     with _lock:
@@ -43,20 +43,29 @@ def track(module_name: str) -> None:
             return
         module = sys.modules[module_name]
         service = module_name.split(".")[1]
-        for cls in resource_classes(module):
+        for cls in resource_classes(_package(module)):
             show_on_dashboard(service, cls.__name__, _ClassView(module, cls.__name__))
         _tracked.add(module_name)
 
 
-def resource_classes(module: ModuleType) -> list[type]:
-    """The public classes a service's ``models`` module defines, but its backends."""
+def _package(module: ModuleType) -> str:
+    return module.__name__.rpartition(".")[0]
+
+
+def resource_classes(package: str) -> list[type]:
+    """The public classes the (imported) modules of a service's package define, but its
+    backends, responses and errors."""
+    from moto.core.responses import BaseResponse
+
     return [
         value
-        for name, value in vars(module).items()
+        for name, module in sorted(sys.modules.items())
+        if module is not None and name.startswith(f"{package}.")
+        for class_name, value in vars(module).items()
         if isinstance(value, type)
-        and value.__module__ == module.__name__
-        and not name.startswith("_")
-        and not issubclass(value, (BaseBackend, BackendDict, BaseException))
+        and value.__module__ == name
+        and not class_name.startswith("_")
+        and not issubclass(value, (BaseBackend, BackendDict, BaseException, BaseResponse))
     ]
 
 
@@ -79,10 +88,11 @@ class _ClassView:
 
 
 def snapshots(module: ModuleType) -> dict[str, list[SimpleNamespace]]:
-    """Every resource the module's backends hold, by class name, each as an object whose
+    """Every resource the module's backends hold (of its service's classes), by class name, each as an object whose
     attributes are the resource's public attributes (and properties) in JSON types."""
     found: dict[str, list[SimpleNamespace]] = {}
     seen: set[int] = set()
+    package = f"{_package(module)}."
     for backends in [v for v in vars(module).values() if isinstance(v, BackendDict)]:
         for _, _, backend in list(backends.iter_backends()):
             with getattr(backend, "lock", None) or nullcontext():
@@ -91,7 +101,7 @@ def snapshots(module: ModuleType) -> dict[str, list[SimpleNamespace]]:
                     settle()
                 for resource in _walk(backend, seen):
                     cls = type(resource)
-                    if cls.__module__ == module.__name__ and not cls.__name__.startswith("_"):
+                    if cls.__module__.startswith(package) and not cls.__name__.startswith("_"):
                         snapshot = _snapshot(resource)
                         # Where it lives, as moto's own models show it.
                         snapshot.__dict__.setdefault("account_id", backend.account_id)
@@ -101,9 +111,11 @@ def snapshots(module: ModuleType) -> dict[str, list[SimpleNamespace]]:
 
 
 def _walk(backend: BaseBackend, seen: set[int]) -> Iterator[Any]:
-    """Every object of mlmocks' classes reachable from ``backend``, through containers
-    and other such objects, each once, in the order the backend holds them."""
-    stack: list[Any] = list(reversed(list(vars(backend).values())))
+    """Every object of mlmocks' classes reachable from ``backend``'s public attributes
+    (its private ones are indexes and caches), through containers and other such
+    objects, each once, in the order the backend holds them; not a retired job (one the
+    API no longer shows, such as a deleted endpoint)."""
+    stack: list[Any] = [value for name, value in reversed(vars(backend).items()) if not name.startswith("_")]
     while stack:
         value = stack.pop()
         if id(value) in seen:
@@ -118,6 +130,7 @@ def _walk(backend: BaseBackend, seen: set[int]) -> Iterator[Any]:
             not isinstance(value, (type, BaseBackend))
             and type(value).__module__.startswith("mlmocks.")
             and hasattr(value, "__dict__")
+            and getattr(value, "retired", False) is not True
         ):
             seen.add(id(value))
             yield value

@@ -10,6 +10,7 @@ attributes of the exception.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from moto.core.exceptions import ServiceException
@@ -31,6 +32,25 @@ class ServiceError(ServiceException):
             setattr(self, name, value)
 
 
+class UnknownOperation(ServiceError):
+    code = "UnknownOperationException"
+    status = 404
+
+
+class AccessDenied(ServiceError):
+    """moto's IAM enforcement refused the request."""
+
+    code = "AccessDeniedException"
+    status = 403
+
+
+class InternalError(ServiceError):
+    """A bug in mlmocks, answered in the service's wire format instead of a traceback."""
+
+    code = "InternalServerException"
+    status = 500
+
+
 class InvalidInput(Exception):
     """A request that breaks its operation's input shape.
 
@@ -48,3 +68,19 @@ class InvalidInput(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+
+
+@cache
+def modeled_error(service: str, code: str, base: type[ServiceError] = ServiceError) -> type[ServiceError]:
+    """The ``ServiceError`` class of the error shape ``code`` of a service's model.
+
+    A service's ``exceptions.py`` hands out these by name (a module ``__getattr__``), so it
+    writes a class by hand only for an error that carries members of its own or that its
+    model leaves out. A name the model has no error shape for fails at import, so a typo
+    cannot answer an error boto3 would not recognise."""
+    from .spec import service_model
+
+    if code not in {shape.name for shape in service_model(service).error_shapes}:
+        raise AttributeError(f"{service} has no error shape {code!r}")
+    return type(code, (base,), {"code": code, "__module__": f"mlmocks.{service.replace('-', '')}.exceptions"})

@@ -5,7 +5,7 @@ A ``Lifecycle`` names a job kind (its state-manager model name, e.g.
 happy path, the failure status that ends a failed job, and the statuses a stopped job
 walks through. How fast a job walks is moto's state-manager setting for that name,
 exactly as for moto's own models: ``immediate`` (the default: a job is found at its end
-the first time it is looked at), ``manual`` (one step after ``times`` describes) or
+the first time it is looked at), ``manual`` (one step after ``times`` looks by a client) or
 ``time`` (one step every ``seconds``), so ``/moto-api/state-manager/set-transition``
 works on mlmocks' jobs too.
 
@@ -21,7 +21,7 @@ it on by hand: see ``mlmocks.core.control``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
@@ -49,6 +49,15 @@ def _status_changed() -> None:
     # Each change takes a number never used before, so a reader that saw one number
     # sees a different one after any later change, whatever the threads' order.
     _last_change = next(_changes)
+
+
+def _no_failure(kind: str, identifiers: Sequence[str]) -> str | None:
+    return None
+
+
+#: The failure a test author asked of a new job of ``kind`` known by ``identifiers``, if
+#: any. The job control (mlmocks.core.control), which jobs know nothing of, sets it.
+failure_for_new_job: Callable[[str, Sequence[str]], str | None] = _no_failure
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,9 @@ class Job:
     """A job that walks its kind's lifecycle. Services subclass it and set LIFECYCLE."""
 
     LIFECYCLE: ClassVar[Lifecycle]
+    #: Set when the job control should no longer find the job: deleted with its resource,
+    #: or replaced by a newer job of the same identifiers (a dataset's next update).
+    retired = False
 
     def __init__(self) -> None:
         lifecycle = self.LIFECYCLE
@@ -97,8 +109,6 @@ class Job:
         self.last_modified_time = self.creation_time
         self.end_time: datetime | None = None
         self._entered_at = self.creation_time
-        from .control import failure_for_new_job
-
         message = failure_for_new_job(lifecycle.kind, self.identifiers())
         if message is not None:
             self.destine_to_fail(message)
@@ -131,10 +141,6 @@ class Job:
     @property
     def is_finished(self) -> bool:
         return self.status in self.LIFECYCLE.terminal
-
-    def advance(self) -> None:
-        """One more look at the job, for ``manual`` progression (moto calls it per describe)."""
-        self._ticks += 1
 
     def step(self) -> str:
         """Move one status on now, whatever the progression (a test author's push)."""
@@ -195,7 +201,7 @@ class Job:
     def _enter(self, position: int, at: datetime) -> None:
         self._position = position
         self._entered_at = at
-        # Describes are counted from the status a job entered, however it got there (a
+        # Looks are counted from the status a job entered, however it got there (a
         # step of its own, a stop, a test author's push).
         self._ticks = 0
         status = self._path[position]
@@ -205,8 +211,10 @@ class Job:
         self.on_enter(status, at)
         _status_changed()
 
-    def describe(self) -> Any:
-        """Called by a service's describe/get: counts a look, then moves the status on."""
-        self.advance()
+    def observe(self) -> Any:
+        """A client looked at the job (its Get/Describe): counts the look, for ``manual``
+        progression, and moves the status on. (The job control's ``advance`` is not a
+        look: it pushes a status whatever the progression, through ``step``.)"""
+        self._ticks += 1
         self._progress()
         return self

@@ -17,7 +17,7 @@ import bisect
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from .jobs import Job, status_changes
@@ -35,10 +35,14 @@ def sortable(value: Any) -> Any:
 
 
 class Store(Generic[T]):
-    """Resources of one kind in one backend, by identifier."""
+    """Resources of one kind in one backend, by identifier, and by any other names they
+    are known by (``find``: a job by its name or its ARN)."""
 
     def __init__(self) -> None:
         self._items: dict[str, T] = {}
+        #: alias -> key, and key -> its aliases.
+        self._keys: dict[str, str] = {}
+        self._aliases: dict[str, tuple[str, ...]] = {}
         self._seq: dict[str, int] = {}
         self._next_seq = 0
         self._version = 0
@@ -56,8 +60,16 @@ class Store(Generic[T]):
     def get(self, key: str) -> T | None:
         return self._items.get(key)
 
-    def add(self, key: str, item: T) -> None:
+    def find(self, identifier: str) -> T | None:
+        """The item whose key or alias ``identifier`` is."""
+        return self._items.get(self._keys.get(identifier, identifier))
+
+    def add(self, key: str, item: T, aliases: tuple[str, ...] = ()) -> None:
         self._items[key] = item
+        if aliases:
+            self._aliases[key] = aliases
+            for alias in aliases:
+                self._keys[alias] = key
         self._seq[key] = self._next_seq
         self._next_seq += 1
         self._version += 1
@@ -65,6 +77,8 @@ class Store(Generic[T]):
     def remove(self, key: str) -> T | None:
         item = self._items.pop(key, None)
         if item is not None:
+            for alias in self._aliases.pop(key, ()):
+                del self._keys[alias]
             del self._seq[key]
             self._version += 1
         return item
@@ -186,3 +200,18 @@ def paginate(
             last_index = index
         index += step
     return Page(page, None)
+
+
+#: The precision of the times a service shows (rest-json ISO 8601 times carry microseconds).
+MICROSECOND = timedelta(microseconds=1)
+#: Epoch-second times of the json protocol carry milliseconds.
+MILLISECOND = timedelta(milliseconds=1)
+
+
+def within(value: datetime, after: datetime | None, before: datetime | None, precision: timedelta = MICROSECOND) -> bool:
+    """Whether ``value`` lies strictly between a List call's ``...After`` and ``...Before``
+    bounds, compared at the precision the service shows times in, so a time read from a
+    response and sent back as a bound excludes the item it was read from."""
+    step = precision // MICROSECOND
+    value = value.replace(microsecond=value.microsecond // step * step)
+    return (after is None or value > after) and (before is None or value < before)

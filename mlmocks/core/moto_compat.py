@@ -19,6 +19,7 @@ from typing import Any
 import moto.backend_index as _backend_index
 import moto.backends as _moto_backends
 from moto.core.base_backend import BackendDict, backend_lock
+from moto.core.botocore_stubber import BotocoreStubber
 from moto.core.routing import (
     ActionCandidate,
     ProtocolRouter,
@@ -60,11 +61,17 @@ __all__ = [
     "reset_moto",
     "restore_transitions",
     "show_on_dashboard",
+    "stubber_enabled",
     "transitions_set",
     "to_uri_params",
     "to_werkzeug_rule_string",
+    "wrap_botocore_stubber",
     "wrap_get_backend",
 ]
+
+#: ``BotocoreStubber.__call__(stubber, event_name, request, **kwargs)``: moto's in-process
+#: answer to botocore, an ``AWSResponse`` (or None), from the ``before-send`` handler.
+StubberCall = Callable[..., Any]
 
 #: Private methods of moto's classes that mlmocks overrides (class, method name): the
 #: routers' matching and rule building (core/responses.py), the serializers' walk
@@ -184,3 +191,21 @@ def show_on_dashboard(service: str, name: str, model: Any) -> str:
         name = f"mlmocks {name}"
     models[name] = model
     return name
+
+
+def wrap_botocore_stubber(wrap: Callable[[StubberCall], StubberCall]) -> None:
+    """Put ``wrap(moto_call)`` in place of ``BotocoreStubber.__call__``, the ``before-send``
+    handler through which moto answers botocore in process (turned on by ``mock_aws``, so
+    by ``mock_mljobs``). ``moto_call(stubber, event_name, request, **kwargs)`` is moto's
+    own: an ``AWSResponse``, or None where moto does not answer. The class is patched, not
+    the registered instance, so clients made before this still get it. Once only."""
+    if getattr(BotocoreStubber.__call__, "_mlmocks_wrapped", False):
+        return
+    wrapped = wrap(BotocoreStubber.__call__)
+    wrapped._mlmocks_wrapped = True  # type: ignore[attr-defined]
+    BotocoreStubber.__call__ = wrapped  # type: ignore[method-assign]
+
+
+def stubber_enabled(stubber: Any) -> bool:
+    """Whether moto's stubber answers now (a mock is active)."""
+    return bool(stubber.enabled)

@@ -45,6 +45,9 @@ class ServiceSpec:
     #: methods of its own, in-process and over HTTP (keyword arguments and results in
     #: JSON types), for state a test author sets up outside the service's API.
     control_methods: tuple[str, ...] = ()
+    #: Where botocore lists no regions for the service: the service whose regions its
+    #: backends exist in (a region without a backend could only answer an internal error).
+    regions_of: str | None = None
 
     @property
     def key(self) -> str:
@@ -54,6 +57,20 @@ class ServiceSpec:
     @property
     def package(self) -> str:
         return f"mlmocks.{self.service}"
+
+    def backend_dict(self, backend_class: type[Any]) -> BackendDict[Any]:
+        """The BackendDict of one of the service's backend classes: one backend per
+        account and region, reset with moto's."""
+        from moto.core.base_backend import BackendDict
+        from moto.core.resource_tagging import TaggableResourcesMixin
+
+        from .backend import SharedHostBackendDict
+
+        # A backend that joins moto's Resource Groups Tagging API beside moto's own for
+        # the same ARN namespace must be asked first (see SharedHostBackendDict).
+        shared = self.moto_service and issubclass(backend_class, TaggableResourcesMixin)
+        dict_class = SharedHostBackendDict if shared else BackendDict
+        return dict_class(backend_class, self.regions_of or self.service)
 
     def backends(self) -> BackendDict[Any]:
         models = importlib.import_module(f"{self.package}.models")
@@ -122,10 +139,12 @@ def register() -> None:
     with _lock:
         if _registered:
             return
+        from . import aio
         from .moto_compat import insert_url_patterns, wrap_get_backend
         from .spec import lend_models_to_botocore
 
         lend_models_to_botocore()
+        aio.install()  # async clients (aiobotocore) answered in process too
         by_key = {spec.key: spec for spec in specs().values()}
         patterns = [
             (spec.key, re.compile(url_base))

@@ -16,8 +16,9 @@ import re
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from urllib.parse import parse_qs, urlparse
 
 from botocore import xform_name
@@ -29,7 +30,15 @@ from moto.core.responses import BaseResponse
 from moto.utilities.utils import get_partition
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from .errors import InvalidInput, ServiceError
+from .errors import (
+    AccessDenied,
+    InternalError,
+    InvalidInput,
+    ServiceError,
+    UnknownOperation,
+    modeled_error,
+)
+from .idempotency import modeled_token_member
 from .listing import InvalidToken
 from .moto_compat import (
     ActionCandidate,
@@ -43,9 +52,13 @@ from .moto_compat import (
     to_uri_params,
     to_werkzeug_rule_string,
 )
+from .request import Body, Call
 from .serialization import serializer_class
 from .spec import service_model
 from .validation import parse_request
+
+if TYPE_CHECKING:
+    from .backend import ServiceBackend
 
 log = logging.getLogger("mlmocks")
 
@@ -178,35 +191,11 @@ def _content_type(service: str) -> str:
     return "application/json"
 
 
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        document = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return {}
-    return document if isinstance(document, dict) else {}
+BackendT = TypeVar("BackendT", bound="ServiceBackend")
 
 
-class UnknownOperation(ServiceError):
-    code = "UnknownOperationException"
-    status = 404
-
-
-class AccessDenied(ServiceError):
-    """moto's IAM enforcement refused the request."""
-
-    code = "AccessDeniedException"
-    status = 403
-
-
-class InternalError(ServiceError):
-    """A bug in mlmocks, answered in the service's wire format instead of a traceback."""
-
-    code = "InternalServerException"
-    status = 500
-
-
-class ServiceResponse(BaseResponse):
-    """Base of every service's responses class."""
+class ServiceResponse(BaseResponse, Generic[BackendT]):
+    """Base of every service's responses class, typed by its backend class."""
 
     #: boto3 name of the service.
     SERVICE: ClassVar[str]
@@ -226,7 +215,8 @@ class ServiceResponse(BaseResponse):
 
     def __init__(self) -> None:
         super().__init__(service_name=self.SERVICE)
-        self.params: dict[str, Any] = {}
+        #: The request being answered, once routed and validated.
+        self.call: Call | None = None
         #: One id a request, in the x-amzn-RequestId header and in any error body that
         #: carries its request id (Neptune's ``requestId``).
         self.request_id = str(uuid.uuid4())
@@ -244,6 +234,23 @@ class ServiceResponse(BaseResponse):
         the model, then handed to moto."""
         return True
 
+    #: Operations with a client token their model does not mark ``idempotencyToken``:
+    #: operation -> the member (see mlmocks.core.idempotency).
+    CLIENT_TOKENS: ClassVar[dict[str, str]] = {}
+    #: How long a client token names its request (None: as long as the state lives).
+    CLIENT_TOKEN_LIFETIME: ClassVar[timedelta | None] = None
+
+    def token_conflict(self, operation: str, member: str, token: str, arguments: dict[str, Any]) -> ServiceError:
+        """The service's error for a client token used again with other parameters."""
+        return modeled_error(self.SERVICE, "ConflictException")(
+            f"The {member} {token} was already used for a {operation} request with other parameters"
+        )
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The validated input members of the request, by the model's member names."""
+        return self.call.arguments if self.call is not None else {}
+
     def check(self, operation: str) -> None:
         """Checks a service makes of every request beyond its model (``self.params`` is
         validated by then); raise the service's error to refuse it. Default: none."""
@@ -251,8 +258,10 @@ class ServiceResponse(BaseResponse):
     # -- plumbing ---------------------------------------------------------------------
 
     @property
-    def backend(self) -> Any:
-        return self.BACKENDS[self.current_account][self.region]
+    def backend(self) -> BackendT:
+        """The backend of the request's account and region."""
+        backend: BackendT = self.BACKENDS[self.current_account][self.region]
+        return backend
 
     def _get_action(self) -> str:
         # The operation the request was routed to. (moto would match the request again
@@ -326,8 +335,8 @@ class ServiceResponse(BaseResponse):
         return cls()._respond(request, full_url)
 
     def _respond(self, request: Request, full_url: str) -> TYPE_RESPONSE:
-        # Read the body before anything else can take it as form data.
-        body = request.get_data()
+        # Read the body before anything else can take it as form data; parsed at most once.
+        body = Body(request.get_data())
         try:
             operation, uri_params = _route(self.SERVICE, request)
         except NotFound:
@@ -349,12 +358,12 @@ class ServiceResponse(BaseResponse):
                     f"{self.SERVICE} is not available in region {self.region!r}"
                 ) from None
             for_moto = operation.name in self.SHARED_OPERATIONS and not self.owns(
-                operation.name, _json_object(body)
+                operation.name, body.json_object()
             )
             if not for_moto:  # moto authorizes its own requests
                 # moto's IAM enforcement (set_initial_no_auth_action_count), as for its own services.
                 self._authenticate_and_authorize_normal_action()
-            self.params = parse_request(
+            arguments = parse_request(
                 operation,
                 body=body,
                 uri_params=uri_params,
@@ -367,11 +376,29 @@ class ServiceResponse(BaseResponse):
                 # Checked against the model first: moto does not validate, and fails on
                 # what does not fit the shape.
                 return self._hand_to_moto(request, full_url)
+            self.call = Call(operation, arguments, self.current_account, self.region, body)
             self.check(operation.name)
-            kwargs = {xform_name(name): value for name, value in self.params.items()}
+            token_member = self.CLIENT_TOKENS.get(operation.name) or modeled_token_member(operation)
+            token = self.params.get(token_member) if token_member else None
+            kwargs = {xform_name(name): value for name, value in self.params.items() if name != token_member}
             backend = self.backend
             with backend.lock:
-                result = handler(self, **kwargs)
+                # Statuses move lazily; settled once here, every job that has finished by
+                # now has left its side effects (the model a completed import creates)
+                # before the handler looks, so no handler settles jobs itself.
+                backend.settle_jobs()
+                if token is None:
+                    result = handler(self, **kwargs)
+                else:
+                    assert token_member is not None
+                    result = backend.client_tokens.once(
+                        operation.name,
+                        token,
+                        kwargs,
+                        act=lambda: handler(self, **kwargs),
+                        conflict=lambda: self.token_conflict(operation.name, token_member, token, kwargs),
+                        lifetime=self.CLIENT_TOKEN_LIFETIME,
+                    )
         except HTTPException as denied:  # moto's IAM said no: in this service's own format
             message = getattr(denied, "message", None) or str(denied.description)
             return self._error(operation, self.ACCESS_DENIED(message))
@@ -439,23 +466,3 @@ class ServiceResponse(BaseResponse):
         body = {"__type": error.code, _message_member(self.SERVICE): error.message}
         return error.status, headers, json.dumps(body)
 
-
-class TagOperations:
-    """TagResource / UntagResource / ListTagsForResource of a service whose backend has
-    ``tag_resource``, ``untag_resource`` and ``list_tags_for_resource`` (mixed in before
-    ServiceResponse, so the three count as the service's own operations)."""
-
-    #: How ListTagsForResource's output names the tags (``tags`` or ``Tags``).
-    TAGS_MEMBER: ClassVar[str] = "tags"
-    backend: Any
-
-    def tag_resource(self, resource_arn: str, tags: Any) -> dict[str, Any]:
-        self.backend.tag_resource(resource_arn, tags)
-        return {}
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
-        self.backend.untag_resource(resource_arn, tag_keys)
-        return {}
-
-    def list_tags_for_resource(self, resource_arn: str) -> dict[str, Any]:
-        return {self.TAGS_MEMBER: self.backend.list_tags_for_resource(resource_arn)}

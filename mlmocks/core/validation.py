@@ -24,6 +24,7 @@ from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import parse_timestamp
 
 from .errors import InvalidInput
+from .request import Body
 
 _MISSING = object()
 
@@ -31,7 +32,7 @@ _MISSING = object()
 def parse_request(
     operation: OperationModel,
     *,
-    body: bytes,
+    body: bytes | Body,
     uri_params: Mapping[str, str],
     query: Any,
     headers: Mapping[str, str],
@@ -43,6 +44,8 @@ def parse_request(
     if shape is None:
         return {}
     walker = _Walker(patterns)
+    if not isinstance(body, Body):
+        body = Body(body)
     protocol = operation.service_model.protocol
     if protocol == "json":
         document = walker.json_body(body)
@@ -95,14 +98,8 @@ class _Walker:
 
     # -- locating members ------------------------------------------------------------------
 
-    def json_body(self, body: bytes) -> Any:
-        if not body or not body.strip():
-            return {}
-        try:
-            document = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            self.problems.append("Could not parse request body as a JSON object")
-            return _MISSING
+    def json_body(self, body: Body) -> Any:
+        document = body.document()
         if not isinstance(document, dict):
             self.problems.append("Could not parse request body as a JSON object")
             return _MISSING
@@ -111,7 +108,7 @@ class _Walker:
     def rest_input(
         self,
         shape: StructureShape,
-        body: bytes,
+        body: Body,
         uri_params: Mapping[str, str],
         query: Any,
         headers: Mapping[str, str],
@@ -152,10 +149,10 @@ class _Walker:
                 continue
             elif name == payload:
                 if member.type_name in ("blob", "string"):
-                    raw = body if body else _MISSING
+                    raw = body.raw if body.raw else _MISSING
                     if raw is not _MISSING and member.type_name == "string":
                         try:
-                            raw = body.decode("utf-8")
+                            raw = body.raw.decode("utf-8")
                         except UnicodeDecodeError:
                             self.problem("<bytes>", name, "Member must be valid UTF-8")
                             continue
@@ -163,7 +160,7 @@ class _Walker:
                     raw = self.json_body(body)
                     if raw is _MISSING:
                         continue
-                    if raw == {} and not body.strip():
+                    if raw == {} and not body.raw.strip():
                         raw = _MISSING
             else:
                 if document is _MISSING:

@@ -11,6 +11,9 @@ from mlmocks.core.registry import ServiceSpec
 SPEC = ServiceSpec(
     service="lookoutvision",
     url_bases=(r"https?://lookoutvision\.(.+)\.amazonaws\.com",),
+    # Current botocore lists no regions for a service it dropped. It ran in seven, but a
+    # client in any region gets an answer, as from moto's own services: EC2's regions.
+    regions_of="ec2",
     job_kinds=(
         "lookoutvision::dataset",
         "lookoutvision::dataset-update",

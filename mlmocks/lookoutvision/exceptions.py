@@ -2,11 +2,7 @@
 (``ResourceId``, ``ResourceType``: PROJECT, DATASET, MODEL or MODEL_PACKAGE_JOB), and an
 exceeded quota names the quota, as the service's error shapes require."""
 
-from mlmocks.core.errors import ServiceError
-
-
-class ValidationException(ServiceError):
-    code = "ValidationException"
+from mlmocks.core.errors import ServiceError, modeled_error
 
 
 class ResourceNotFoundException(ServiceError):
@@ -34,3 +30,8 @@ class ServiceQuotaExceededException(ServiceError):
             QuotaCode=quota_code,
             ServiceCode="lookoutvision",
         )
+
+
+def __getattr__(code: str) -> type[ServiceError]:
+    # The errors with no members beyond the message.
+    return modeled_error("lookoutvision", code)

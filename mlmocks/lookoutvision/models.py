@@ -4,18 +4,16 @@ model versions (training, hosting, anomaly detection) and model packaging jobs."
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from moto.core.base_backend import BackendDict
-
-from mlmocks.core.backend import ServiceBackend, random_id, tag_dict, tag_list
+from mlmocks.core.backend import ServiceBackend, random_id
 from mlmocks.core.jobs import Job, Lifecycle, now
 from mlmocks.core.listing import Page, Store, paginate
+from mlmocks.core.tags import TaggingBackend, TagRules, tag_dict
 
-from . import images, manifests
+from . import SPEC, images, manifests
 from .exceptions import (
     ConflictException,
     ResourceNotFoundException,
@@ -126,13 +124,13 @@ class Resource(Job):
         failure = operation.failure if operation is not None else self.failure
         return failure or self.MESSAGES.get(self.status, "")
 
-    def describe(self) -> Resource:
+    def observe(self) -> Resource:
         """Count a look at whichever job the status is read from (manual progression)."""
         operation = self._active_operation()
         if operation is not None:
-            operation.describe()
+            operation.observe()
         else:
-            super().describe()
+            super().observe()
         return self
 
 
@@ -175,6 +173,9 @@ class Dataset(Resource):
             self.put(self._pending)
         elif status == "DELETE_COMPLETE":
             del self.project.datasets[self.dataset_type]
+            self.retired = True
+            if self.update is not None:
+                self.update.retired = True
 
     def put(self, entries: list[manifests.Entry]) -> None:
         """Add entries; one for an image already there replaces it in place."""
@@ -200,7 +201,7 @@ class Dataset(Resource):
             "Anomaly": anomaly,
         }
 
-    def metadata(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         return {
             "DatasetType": self.dataset_type,
             "CreationTimestamp": self.creation_time,
@@ -212,19 +213,19 @@ class Dataset(Resource):
         """What CreateDataset answers: the dataset as it was created."""
         status = self.created_status
         return {
-            **self.metadata(),
+            **self.summary(),
             "Status": status,
             "StatusMessage": _DATASET_MESSAGES.get(status, ""),
         }
 
-    def details(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         """What DescribeDataset answers."""
         updated = max(
             self.last_modified_time,
             self.update.last_modified_time if self.update else self.creation_time,
         )
         return {
-            **self.metadata(),
+            **self.summary(),
             "ProjectName": self.project.project_name,
             "LastUpdatedTimestamp": updated,
             "ImageStats": self.image_stats(),
@@ -347,6 +348,9 @@ class Model(Resource):
             self.evaluation_end_time = at
         elif status == "DELETED":
             self.project.models.remove(self.model_version)
+            self.retired = True
+            if self.hosting is not None:
+                self.hosting.retired = True
 
     def _evaluation_object(self, name: str) -> dict[str, str] | None:
         if self.performance is None:
@@ -355,7 +359,7 @@ class Model(Resource):
         key = f"{location.get('Prefix', '')}{self.project.project_name}/model/{self.model_version}/{name}"
         return {"Bucket": location["Bucket"], "Key": key}
 
-    def metadata(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         return {
             "CreationTimestamp": self.creation_time,
             "ModelVersion": self.model_version,
@@ -370,16 +374,16 @@ class Model(Resource):
         """What CreateModel answers: the model as training starts."""
         status = MODEL.happy_path[0]
         return {
-            **self.metadata(),
+            **self.summary(),
             "Status": status,
             "StatusMessage": _MODEL_MESSAGES[status],
             "Performance": None,
         }
 
-    def details(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         """What DescribeModel answers."""
         return {
-            **self.metadata(),
+            **self.summary(),
             "OutputConfig": self.output_config,
             "EvaluationManifest": self._evaluation_object("evaluation-manifest.json"),
             "EvaluationResult": self._evaluation_object("evaluation-result.json"),
@@ -448,7 +452,7 @@ class PackagingJob(Job):
                 }
             }
 
-    def metadata(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         return {
             "JobName": self.job_name,
             "ProjectName": self.project.project_name,
@@ -461,10 +465,10 @@ class PackagingJob(Job):
             "LastUpdatedTimestamp": self.last_modified_time,
         }
 
-    def details(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         """What DescribeModelPackagingJob answers."""
         return {
-            **self.metadata(),
+            **self.summary(),
             "ModelPackagingConfiguration": self.configuration,
             "ModelPackagingOutputDetails": self.output_details,
         }
@@ -483,64 +487,38 @@ class Project:
         self.last_version = 0
         self.packaging_jobs: Store[PackagingJob] = Store()  # by job name
 
-    def metadata(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         return {
             "ProjectArn": self.project_arn,
             "ProjectName": self.project_name,
             "CreationTimestamp": self.creation_time,
         }
 
-    def details(self) -> dict[str, Any]:
+    def detail(self) -> dict[str, Any]:
         """What DescribeProject answers."""
         datasets = [
-            self.datasets[kind].metadata() for kind in ("train", "test") if kind in self.datasets
+            self.datasets[kind].summary() for kind in ("train", "test") if kind in self.datasets
         ]
-        return {**self.metadata(), "Datasets": datasets}
+        return {**self.summary(), "Datasets": datasets}
 
 
-@dataclass
-class _Remembered:
-    """A request made with a ClientToken, and its answer."""
-
-    request: dict[str, Any]
-    answer: dict[str, Any]
-    at: datetime
-
-
-class LookoutVisionBackend(ServiceBackend):
+class LookoutVisionBackend(ServiceBackend, TaggingBackend):
+    TAG_RULES = TagRules(
+        max_tags=MAX_TAGS,
+        too_many=lambda arn, count: ServiceQuotaExceededException(
+            f"A model can have at most {MAX_TAGS} tags; these would make {count}",
+            arn,
+            "MODEL",
+            quota_code="tags-per-model",
+        ),
+        reserved_prefix="aws:",
+        reserved=lambda keys: ValidationException(f"Tag keys starting with aws: are reserved for AWS: {', '.join(keys)}"),
+    )
     ARN_SERVICE = "lookoutvision"
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.projects: Store[Project] = Store()  # by name
-        self._client_tokens: dict[tuple[str, str], _Remembered] = {}
-
-    # -- ClientToken ---------------------------------------------------------------------------
-
-    def once(
-        self,
-        operation: str,
-        client_token: str | None,
-        request: dict[str, Any],
-        act: Callable[[], dict[str, Any]],
-    ) -> dict[str, Any]:
-        """Carry out a request with a ClientToken once: the same token and parameters again
-        (within 8 hours) get the first answer; the token with other parameters is refused."""
-        if client_token is None:
-            return act()
-        key = (operation, client_token)
-        earlier = self._client_tokens.get(key)
-        if earlier is not None and now() - earlier.at < IDEMPOTENCY_WINDOW:
-            if earlier.request != request:
-                raise ConflictException(
-                    f"The ClientToken {client_token} was used for a {operation} request with other parameters",
-                    request["project_name"],
-                    "PROJECT",
-                )
-            return earlier.answer
-        answer = act()
-        self._client_tokens[key] = _Remembered(request, answer, now())
-        return answer
 
     # -- projects --------------------------------------------------------------------------------
 
@@ -554,9 +532,8 @@ class LookoutVisionBackend(ServiceBackend):
         return project
 
     def project(self, project_name: str) -> Project:
-        """The project, with every job that finished since the last call done (a deleted
-        dataset or model gone, completed updates applied)."""
-        self.settle_jobs()
+        """The project (jobs settled before the request: a deleted dataset or model gone,
+        completed updates applied)."""
         project = self.projects.get(project_name)
         if project is None:
             raise ResourceNotFoundException(
@@ -582,6 +559,8 @@ class LookoutVisionBackend(ServiceBackend):
                 "PROJECT",
             )
         self.projects.remove(project_name)
+        for job in project.packaging_jobs:
+            job.retired = True
         return project
 
     # -- datasets --------------------------------------------------------------------------------
@@ -616,7 +595,7 @@ class LookoutVisionBackend(ServiceBackend):
     def describe_dataset(self, project_name: str, dataset_type: str) -> Dataset:
         """The dataset, after counting this look (manual progression); a dataset whose
         deletion this look completed is gone."""
-        self.dataset(project_name, dataset_type).describe()
+        self.dataset(project_name, dataset_type).observe()
         return self.dataset(project_name, dataset_type)
 
     def update_dataset_entries(
@@ -638,6 +617,8 @@ class LookoutVisionBackend(ServiceBackend):
             raise ValidationException(f"Changes: {problem}") from None
         if not entries:
             raise ValidationException("Changes has no JSON lines")
+        if dataset.update is not None:
+            dataset.update.retired = True
         dataset.update = DatasetUpdate(dataset, entries)
         self.track_job(dataset.update)
         return dataset.update
@@ -731,7 +712,7 @@ class LookoutVisionBackend(ServiceBackend):
             output_config,
             description,
             kms_key_id,
-            _tags(tags),
+            self.TAG_RULES.checked(self.arn(f"model/{project_name}/{version}"), tag_dict(tags, "Key", "Value")),
         )
         project.models.add(version, model)
         self.track_job(model)
@@ -755,7 +736,7 @@ class LookoutVisionBackend(ServiceBackend):
         """The model, after counting this look (manual progression); a model whose deletion
         this look completed is gone."""
         model = self.model(project_name, model_version)
-        model.describe()
+        model.observe()
         return self.model(project_name, model.model_version)
 
     def list_models(
@@ -794,6 +775,8 @@ class LookoutVisionBackend(ServiceBackend):
             )
         model.min_inference_units = min_inference_units
         model.max_inference_units = max_inference_units or min_inference_units
+        if model.hosting is not None:
+            model.hosting.retired = True
         model.hosting = Hosting(model)
         self.track_job(model.hosting)
         return HOSTING.happy_path[0]
@@ -890,36 +873,6 @@ class LookoutVisionBackend(ServiceBackend):
             next_token=next_token,
         )
 
-    # -- tags (Lookout for Vision tags models) ---------------------------------------------------
-
-    def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> None:
-        model = self._model_by_arn(resource_arn)
-        merged = {**model.tags, **_tags(tags)}
-        if len(merged) > MAX_TAGS:
-            raise ServiceQuotaExceededException(
-                f"A model can have at most {MAX_TAGS} tags; these would make {len(merged)}",
-                resource_arn,
-                "MODEL",
-                quota_code="tags-per-model",
-            )
-        model.tags = merged
-
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> None:
-        model = self._model_by_arn(resource_arn)
-        model.tags = {key: value for key, value in model.tags.items() if key not in set(tag_keys)}
-
-    def list_tags_for_resource(self, resource_arn: str) -> list[dict[str, str]]:
-        return tag_list(self._model_by_arn(resource_arn).tags, "Key", "Value")
-
-    # -- job control --------------------------------------------------------------------------------
-
-    def find_job(self, kind: str, identifier: str) -> Job | None:
-        for project in self.projects:
-            for job in _jobs_of(project, kind):
-                if identifier in job.identifiers():
-                    return job
-        return None
-
     # -- helpers ------------------------------------------------------------------------------------
 
     def _read_manifest(self, s3_object: dict[str, Any]) -> list[manifests.Entry] | str:
@@ -942,8 +895,8 @@ class LookoutVisionBackend(ServiceBackend):
         except manifests.ManifestError as problem:
             return f"The manifest file {location} is not valid: {problem}"
 
-    def _model_by_arn(self, arn: str) -> Model:
-        self.settle_jobs()
+    def taggable(self, arn: str) -> Model:
+        """Lookout for Vision tags models."""
         prefix = self.arn("model/")
         if arn.startswith(prefix) and arn.count("/") == 2:
             project_name, version = arn[len(prefix) :].split("/")
@@ -963,28 +916,6 @@ class LookoutVisionBackend(ServiceBackend):
             for other in project.packaging_jobs
         )
 
-
-def _jobs_of(project: Project, kind: str) -> list[Job]:
-    if kind == DATASET.kind:
-        return list(project.datasets.values())
-    if kind == DATASET_UPDATE.kind:
-        return [dataset.update for dataset in project.datasets.values() if dataset.update]
-    if kind == MODEL.kind:
-        return list(project.models)
-    if kind == HOSTING.kind:
-        return [model.hosting for model in project.models if model.hosting]
-    if kind == PACKAGING_JOB.kind:
-        return list(project.packaging_jobs)
-    return []
-
-
-def _tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    reserved = [tag["Key"] for tag in tags or () if tag["Key"].lower().startswith("aws:")]
-    if reserved:
-        raise ValidationException(
-            f"Tag keys starting with aws: are reserved for AWS: {', '.join(reserved)}"
-        )
-    return tag_dict(tags, "Key", "Value")
 
 
 def _model_conflict(model: Model, why: str) -> ConflictException:
@@ -1023,21 +954,5 @@ def _check_target(greengrass: dict[str, Any]) -> None:
             )
 
 
-def _all_regions() -> list[str]:
-    """Every region botocore knows. The service ran in seven, but a client in any region
-    gets an answer, as from moto's own services, rather than an error of the mock."""
-    from boto3 import Session
 
-    session = Session()
-    partitions = session.get_available_partitions()
-    return sorted(
-        {region for p in partitions for region in session.get_available_regions("ec2", p)}
-    )
-
-
-lookoutvision_backends = BackendDict(
-    LookoutVisionBackend,
-    "lookoutvision",
-    use_boto3_regions=False,
-    additional_regions=_all_regions(),
-)
+lookoutvision_backends = SPEC.backend_dict(LookoutVisionBackend)

@@ -11,6 +11,8 @@ SPEC = ServiceSpec(
         # Cluster endpoints, as real clients call them (port 8182 as a rule).
         r"https?://[^/]+\.neptune\.amazonaws\.com(:\d+)?",
     ),
+    # botocore lists no regions for neptunedata (clients always name their endpoint).
+    regions_of="neptune",
     job_kinds=(
         "neptunedata::ml-data-processing-job",
         "neptunedata::ml-model-training-job",

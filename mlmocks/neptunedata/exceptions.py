@@ -8,8 +8,7 @@ be stopped are ``InvalidParameterException``; a job this one depends on that doe
 exist or has not completed, and an S3 location that is not one, ``BadRequestException``.
 """
 
-from mlmocks.core.errors import ServiceError
-from mlmocks.core.responses import AccessDenied
+from mlmocks.core.errors import AccessDenied, ServiceError, modeled_error
 
 
 class NeptuneError(ServiceError):
@@ -18,27 +17,11 @@ class NeptuneError(ServiceError):
         return self.message
 
 
-class BadRequestException(NeptuneError):
-    code = "BadRequestException"
-
-
-class InvalidParameterException(NeptuneError):
-    code = "InvalidParameterException"
-
-
-class MissingParameterException(NeptuneError):
-    code = "MissingParameterException"
-
-
-class MLResourceNotFoundException(NeptuneError):
-    code = "MLResourceNotFoundException"
-
-
-class PreconditionsFailedException(NeptuneError):
-    code = "PreconditionsFailedException"
-
-
 class AccessDeniedException(NeptuneError, AccessDenied):
     """moto's IAM enforcement refused the request."""
 
     code = "AccessDeniedException"
+
+
+def __getattr__(code: str) -> type[ServiceError]:
+    return modeled_error("neptunedata", code, NeptuneError)

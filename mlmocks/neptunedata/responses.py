@@ -13,18 +13,10 @@ from typing import Any
 
 from mlmocks.core.responses import ServiceResponse
 
+from .checks import check_request
 from .exceptions import AccessDeniedException, InvalidParameterException
-from .models import (
-    Cluster,
-    DataProcessingJob,
-    Endpoint,
-    ModelTrainingJob,
-    ModelTransformJob,
-    NeptuneDataBackend,
-    NeptuneJob,
-    check_request,
-    neptunedata_backends,
-)
+from .jobs import DataProcessingJob, Endpoint, ModelTrainingJob, ModelTransformJob, NeptuneJob
+from .models import Cluster, NeptuneDataBackend, neptunedata_backends
 
 #: my-cluster.cluster-abc123xyz.us-east-1.neptune.amazonaws.com: the region before "neptune".
 _CLUSTER_HOST = re.compile(r"(?P<host>[^/:]+\.(?P<region>[a-z0-9-]+)\.neptune\.amazonaws\.com)")
@@ -41,15 +33,11 @@ def cluster_key(host: str) -> str:
     return match.group("host").replace(".cluster-ro-", ".cluster-", 1)
 
 
-class NeptuneDataResponse(ServiceResponse):
+class NeptuneDataResponse(ServiceResponse[NeptuneDataBackend]):
     SERVICE = "neptunedata"
     BACKENDS = neptunedata_backends
     VALIDATION_ERROR = InvalidParameterException
     ACCESS_DENIED = AccessDeniedException
-
-    @property
-    def backend(self) -> NeptuneDataBackend:
-        return neptunedata_backends[self.current_account][self.region]
 
     @property
     def cluster(self) -> Cluster:

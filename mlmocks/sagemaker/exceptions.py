@@ -7,24 +7,12 @@ answers for input it rejects (and for actions a resource's status does not allow
 reports it as a ``ClientError`` with that code.
 """
 
-from mlmocks.core.errors import ServiceError
+from mlmocks.core.errors import ServiceError, modeled_error
 
 
 class ValidationException(ServiceError):
     code = "ValidationException"
 
 
-class ResourceNotFound(ServiceError):
-    code = "ResourceNotFound"
-
-
-class ResourceInUse(ServiceError):
-    code = "ResourceInUse"
-
-
-class ResourceLimitExceeded(ServiceError):
-    code = "ResourceLimitExceeded"
-
-
-class ConflictException(ServiceError):
-    code = "ConflictException"
+def __getattr__(code: str) -> type[ServiceError]:
+    return modeled_error("sagemaker", code)

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlmocks.core.listing import InvalidToken
 from mlmocks.core.moto_compat import moto_holds_sagemaker_arn
 from mlmocks.core.responses import ServiceResponse
+from mlmocks.core.tags import tag_dict, tag_list
 
 from .exceptions import ValidationException
 from .models import SageMakerBackend, is_compilation_job_arn, sagemaker_backends
 
 
-class SageMakerResponse(ServiceResponse):
+class SageMakerResponse(ServiceResponse[SageMakerBackend]):
     SERVICE = "sagemaker"
     BACKENDS = sagemaker_backends
     VALIDATION_ERROR = ValidationException
     MOTO_SERVICE = "sagemaker"
 
-    @property
-    def backend(self) -> SageMakerBackend:
-        return sagemaker_backends[self.current_account][self.region]
 
     # Tags exist on both sides of the host: ours only for compilation jobs.
     SHARED_OPERATIONS = frozenset({"AddTags", "ListTags", "DeleteTags"})
@@ -45,7 +44,7 @@ class SageMakerResponse(ServiceResponse):
         return {"CompilationJobArn": job.arn}
 
     def describe_compilation_job(self, compilation_job_name: str) -> dict[str, Any]:
-        return self.backend.describe_compilation_job(compilation_job_name).description()
+        return self.backend.describe_compilation_job(compilation_job_name).detail()
 
     def list_compilation_jobs(self, **params: Any) -> dict[str, Any]:
         page = self.backend.list_compilation_jobs(**params)
@@ -65,13 +64,21 @@ class SageMakerResponse(ServiceResponse):
     # -- tags on compilation jobs --------------------------------------------------------
 
     def add_tags(self, resource_arn: str, tags: list[dict[str, str]]) -> dict[str, Any]:
-        return {"Tags": self.backend.add_tags(resource_arn, tags)}
+        self.backend.tag_resource(resource_arn, tag_dict(tags, "Key", "Value"))
+        return self.list_tags(resource_arn)
 
-    def list_tags(self, resource_arn: str, **params: Any) -> dict[str, Any]:
-        return {"Tags": self.backend.list_tags(resource_arn, **params)}
+    def list_tags(
+        self, resource_arn: str, next_token: str | None = None, max_results: int | None = None
+    ) -> dict[str, Any]:
+        tags = self.backend.list_tags_for_resource(resource_arn)
+        if next_token is not None:
+            # A resource has at most 50 tags and a page at least 50: this listing never
+            # hands out a token, so any token is not one of its own.
+            raise InvalidToken(next_token)
+        return {"Tags": tag_list(tags, "Key", "Value")}
 
     def delete_tags(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
-        self.backend.delete_tags(resource_arn, tag_keys)
+        self.backend.untag_resource(resource_arn, tag_keys)
         return {}
 
 

@@ -135,3 +135,24 @@ def test_a_name_moto_uses_for_the_service_is_prefixed_whatever_the_import_order(
             del model_data["sagemaker"]["mlmocks CompilationJob"]
         else:
             model_data["sagemaker"]["mlmocks CompilationJob"] = kept
+
+
+def test_botocore_stubber_is_wrapped_once_and_answers_through_the_wrapper() -> None:
+    from botocore.awsrequest import AWSResponse
+    from moto.core.botocore_stubber import BotocoreStubber
+    from moto.core.models import botocore_stubber
+
+    from mlmocks.core.aio import AwaitableResponse
+
+    with mock_mljobs():  # registers mlmocks, which wraps moto's stubber
+        assert getattr(BotocoreStubber.__call__, "_mlmocks_wrapped", False)
+        assert moto_compat.stubber_enabled(botocore_stubber)
+        seen: list[AWSResponse] = []
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.meta.events.register("after-call", lambda http_response, **_: seen.append(http_response))
+        s3.list_buckets()
+        assert type(seen[0]) is AwaitableResponse  # moto's answer, through the wrapper
+        wrapped = BotocoreStubber.__call__
+        moto_compat.wrap_botocore_stubber(lambda call: call)  # a second wrap changes nothing
+        assert BotocoreStubber.__call__ is wrapped
+    assert not moto_compat.stubber_enabled(botocore_stubber)
