@@ -11,14 +11,32 @@ service mlmocks mocks (Lookout for Vision), it puts mlmocks' copy of the service
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import data
 
+if TYPE_CHECKING:  # what type checkers see; at run time they load on first use
+    from .api import (
+        ControlError,
+        JobControl,
+        RemoteJobControl,
+        job_control,
+        mock_mljobs,
+        register,
+    )
+
 __version__ = "0.1.0"
 
-_PUBLIC = {"ControlError", "JobControl", "RemoteJobControl", "job_control", "mock_mljobs", "register"}
-__all__ = sorted(_PUBLIC | {"__version__"})
+__all__ = [
+    "ControlError",
+    "JobControl",
+    "RemoteJobControl",
+    "__version__",
+    "job_control",
+    "mock_mljobs",
+    "register",
+]
+_PUBLIC = set(__all__) - {"__version__"}
 
 data.lend_through_environment()
 

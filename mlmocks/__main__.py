@@ -1,5 +1,16 @@
-"""``python -m mlmocks``: the same as ``mlmocks-server``."""
+"""``python -m mlmocks``: the same as ``mlmocks-server``.
 
-from .server import main
+``python -m mlmocks data-path`` prints the shell line that lets the AWS CLI find the
+service models mlmocks ships: ``eval "$(python -m mlmocks data-path)"``.
+"""
 
-main()
+import sys
+
+if sys.argv[1:2] == ["data-path"]:
+    from .data import shell_export
+
+    print(shell_export())
+else:
+    from .server import main
+
+    main()

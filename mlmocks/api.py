@@ -5,7 +5,7 @@ answer them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, ParamSpec, TypeVar, overload
 
 from moto import mock_aws
 from moto.core.config import DefaultConfig
@@ -16,16 +16,22 @@ from .core.registry import register
 
 __all__ = ["ControlError", "JobControl", "RemoteJobControl", "job_control", "mock_mljobs", "register"]
 
+P = ParamSpec("P")
 T = TypeVar("T")
+C = TypeVar("C", bound=type)
 
 register()
 
 #: Job control for this process (what the pytest fixture hands out).
-job_control = JobControl()
+job_control: JobControl = JobControl()
 
 
 @overload
-def mock_mljobs(func: Callable[..., T]) -> Callable[..., T]: ...
+def mock_mljobs(func: C) -> C: ...
+
+
+@overload
+def mock_mljobs(func: Callable[P, T]) -> Callable[P, T]: ...
 
 
 @overload

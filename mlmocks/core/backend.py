@@ -8,6 +8,7 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from .dashboard import track as track_on_dashboard
 from .idempotency import ClientTokens
 from .jobs import Job
 from .moto_compat import mock_random, put_backends_first
@@ -32,6 +33,8 @@ class ServiceBackend(BaseBackend):
         # under the threaded server.
         self.lock = threading.RLock()
         self._unfinished_jobs: list[Job] = []
+        # What the service holds is listed on moto's dashboard and /moto-api/data.json.
+        track_on_dashboard(type(self).__module__)
         self.client_tokens = ClientTokens()
         #: (kind, identifier) -> the jobs known by it, for job control.
         self._jobs: dict[tuple[str, str], list[Job]] = {}

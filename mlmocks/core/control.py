@@ -21,7 +21,7 @@ import json
 import logging
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.base_backend import BackendDict, BaseBackend
@@ -44,6 +44,9 @@ MAX_CONTROL_BODY = 256 * 1024
 MAX_NESTING = 32
 
 log = logging.getLogger("mlmocks")
+
+#: How a kind's jobs move (moto's state-manager progressions).
+Progression = Literal["immediate", "manual", "time"]
 
 
 class ControlState(BaseBackend):
@@ -72,6 +75,21 @@ def failure_for_new_job(kind: str, identifiers: Sequence[str]) -> str | None:
         if message is not None:
             return message
     return state.kind_failures.get(kind)
+
+
+def failure_rules() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """A copy of the failure rules now (named, by kind), for ``restore_failure_rules``."""
+    state = _state()
+    return dict(state.named_failures), dict(state.kind_failures)
+
+
+def restore_failure_rules(rules: tuple[dict[tuple[str, str], str], dict[str, str]]) -> None:
+    """Put the failure rules back to what ``failure_rules`` returned."""
+    state = _state()
+    state.named_failures.clear()
+    state.named_failures.update(rules[0])
+    state.kind_failures.clear()
+    state.kind_failures.update(rules[1])
 
 
 # A new job asks for its destined failure through core.jobs, which knows no control.
@@ -227,7 +245,7 @@ class JobControl:
             return match.status
 
     def set_progression(
-        self, kind: str, progression: str, times: int | None = None, seconds: float | None = None
+        self, kind: str, progression: Progression, times: int | None = None, seconds: float | None = None
     ) -> None:
         """Set how a kind's jobs move: ``immediate``, ``manual`` (one step per ``times``
         describes) or ``time`` (one step per ``seconds``). Same as moto's state manager."""
@@ -243,8 +261,19 @@ class JobControl:
         state_manager.set_transition(kind, transition)
 
     def reset_progression(self, kind: str) -> None:
+        """Put a kind back on its default progression (moto's: immediate)."""
         _check_kind(kind)
         state_manager.unset_transition(kind)
+
+    def reset(self) -> None:
+        """Forget every job, resource and failure rule (moto's reset, as
+        ``POST /moto-api/reset``: moto's own services too) and put every job kind back
+        on its default progression."""
+        from .moto_compat import reset_moto
+
+        reset_moto()
+        for kind in registry.job_kinds():
+            state_manager.unset_transition(kind)
 
 
 #: The methods a remote control may call, with the arguments each takes.
@@ -256,6 +285,7 @@ _REMOTE_METHODS = {
     "status": ("kind", "job"),
     "set_progression": ("kind", "progression", "times", "seconds"),
     "reset_progression": ("kind",),
+    "reset": (),
 }
 
 
@@ -381,9 +411,12 @@ class RemoteJobControl:
         return self._call("status", kind=kind, job=job)
 
     def set_progression(
-        self, kind: str, progression: str, times: int | None = None, seconds: float | None = None
+        self, kind: str, progression: Progression, times: int | None = None, seconds: float | None = None
     ) -> None:
         self._call("set_progression", kind=kind, progression=progression, times=times, seconds=seconds)
 
     def reset_progression(self, kind: str) -> None:
         self._call("reset_progression", kind=kind)
+
+    def reset(self) -> None:
+        self._call("reset")

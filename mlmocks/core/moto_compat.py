@@ -62,7 +62,11 @@ __all__ = [
     "moto_holds_sagemaker_arn",
     "moto_url_paths",
     "put_backends_first",
+    "reset_moto",
+    "restore_transitions",
+    "show_on_dashboard",
     "stubber_enabled",
+    "transitions_set",
     "to_uri_params",
     "to_werkzeug_rule_string",
     "wrap_botocore_stubber",
@@ -141,6 +145,56 @@ def moto_holds_sagemaker_arn(account_id: str, region: str, arn: str) -> bool:
         return sagemaker_backends[account_id][region]._get_resource_from_arn(arn) is not None
     except Exception:  # noqa: BLE001 - whatever moto cannot read, it does not hold
         return False
+
+
+def reset_moto() -> None:
+    """moto's whole reset, what ``POST /moto-api/reset`` does: every backend and the
+    dashboard's model data."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
+
+
+def transitions_set() -> dict[str, dict[str, Any]]:
+    """A copy of the transitions set on moto's state manager (not its registered defaults)."""
+    from moto.moto_api import state_manager
+
+    transitions: dict[str, dict[str, Any]] = state_manager._transitions
+    return {name: dict(transition) for name, transition in transitions.items()}
+
+
+def restore_transitions(saved: dict[str, dict[str, Any]]) -> None:
+    """Put moto's state manager back to the transitions ``transitions_set`` returned."""
+    from moto.moto_api import state_manager
+
+    for name in set(transitions_set()) - set(saved):
+        state_manager.unset_transition(name)
+    for name, transition in saved.items():
+        state_manager.set_transition(name, dict(transition))
+
+
+def show_on_dashboard(service: str, name: str, model: Any) -> str:
+    """List ``model`` (anything with an ``instances_tracked`` list of objects) in moto's
+    model data under ``service``, as moto lists its own model classes: ``/moto-api/data.json``
+    and moto's dashboard show each instance's public JSON attributes. Returns the name it
+    went under: ``name``, or ``mlmocks <name>`` where moto's own models of the service
+    have a class of that name (SageMaker's ``CompilationJob``), whichever was imported first."""
+    import importlib
+    import importlib.util
+
+    from moto.core.model_instances import model_data
+
+    motos = None
+    try:
+        if importlib.util.find_spec(f"moto.{service}.models") is not None:
+            motos = importlib.import_module(f"moto.{service}.models")
+    except ImportError:
+        pass
+    models = model_data[service]
+    if hasattr(motos, name) or models.get(name, model) is not model:
+        name = f"mlmocks {name}"
+    models[name] = model
+    return name
 
 
 def wrap_botocore_stubber(wrap: Callable[[StubberCall], StubberCall]) -> None:

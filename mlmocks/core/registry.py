@@ -190,5 +190,17 @@ def register() -> None:
         ]
         insert_url_patterns(patterns)
         wrap_get_backend(lambda name: by_key[name].backends() if name in by_key else None)
+        _register_job_kinds()
         _registered = True
+
+
+def _register_job_kinds() -> None:
+    """Give moto's state manager every job kind's default progression (moto's:
+    immediate) now, so the kinds are known to it before the first job of each."""
+    from moto.moto_api import state_manager
+
+    registered = set(state_manager.get_registered_models())
+    for kind in job_kinds():
+        if kind not in registered:
+            state_manager.register_default_transition(kind, {"progression": "immediate"})
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from functools import cache
 
-import botocore.session
 from botocore.loaders import Loader
 from moto.core.model import OperationModel, ServiceModel
 
 from mlmocks.data import PATH as DATA_PATH
-from mlmocks.data import missing_from_botocore
+from mlmocks.data import lend_to_loaders
 
 
 @cache
@@ -43,25 +42,11 @@ def paginators(service_name: str) -> dict:
         return {}
 
 
-_lent = False
-
-
 def lend_models_to_botocore() -> None:
-    """Make every botocore session created from now on search mlmocks' data folder (after
-    botocore's own), if the installed botocore lacks a service modelled there.
+    """Make every botocore session, made before or after, find mlmocks' models (after
+    botocore's own search path), if the installed botocore lacks a service modelled there.
 
     Importing mlmocks already names the folder in ``AWS_DATA_PATH``; this keeps the
-    models found by this process's clients when a test replaces the environment."""
-    global _lent
-    if _lent or not missing_from_botocore():
-        return
-    botocore_create_loader = botocore.session.create_loader
-
-    def create_loader(search_path_string: str | None = None) -> Loader:
-        loader = botocore_create_loader(search_path_string)
-        if DATA_PATH not in loader.search_paths:
-            loader.search_paths.append(DATA_PATH)
-        return loader
-
-    botocore.session.create_loader = create_loader
-    _lent = True
+    models found by this process's clients when a test replaces the environment, and by
+    sessions made before mlmocks was imported."""
+    lend_to_loaders()

@@ -6,6 +6,7 @@ an import error deep in a service (see mlmocks/core/moto_compat.py).
 
 from __future__ import annotations
 
+import json
 import re
 
 import boto3
@@ -78,6 +79,62 @@ def test_sagemaker_arn_lookup_tells_motos_resources_from_others() -> None:
     )["ModelArn"]
     assert moto_compat.moto_holds_sagemaker_arn("123456789012", "us-east-1", arn)
     assert not moto_compat.moto_holds_sagemaker_arn("123456789012", "us-east-1", arn + "-nobody")
+
+
+@mock_mljobs
+def test_reset_moto_forgets_motos_and_our_state() -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="kept-until-reset")
+    moto_compat.reset_moto()
+    assert s3.list_buckets()["Buckets"] == []
+
+
+def test_transitions_can_be_saved_and_put_back() -> None:
+    from moto.moto_api import state_manager
+
+    saved = moto_compat.transitions_set()
+    state_manager.set_transition("example::compat", {"progression": "manual", "times": 2})
+    try:
+        assert moto_compat.transitions_set()["example::compat"] == {"progression": "manual", "times": 2}
+        moto_compat.restore_transitions(saved)
+        assert "example::compat" not in moto_compat.transitions_set()
+        assert state_manager.get_transition("example::compat") == {"progression": "immediate"}
+    finally:
+        state_manager.unset_transition("example::compat")
+
+
+def test_models_shown_on_motos_dashboard_data() -> None:
+    from moto.core.model_instances import model_data, reset_model_data
+    from moto.moto_api._internal.responses import MotoAPIResponse
+
+    class Listed:
+        def __init__(self) -> None:
+            self.instances_tracked = [type("Item", (), {"name": "one", "status": "Done"})()]
+
+    listed, clash = Listed(), Listed()
+    try:
+        assert moto_compat.show_on_dashboard("compatprobe", "Listed", listed) == "Listed"
+        model_data["compatprobe"]["Taken"] = Listed()  # a model of moto's by that name
+        assert moto_compat.show_on_dashboard("compatprobe", "Taken", clash) == "mlmocks Taken"
+        status, _, body = MotoAPIResponse().model_data(None, "", {})
+        assert status == 200
+        assert json.loads(body)["compatprobe"]["Listed"] == [{"name": "one", "status": "Done"}]
+        reset_model_data()  # moto's reset assigns each model's list
+    finally:
+        del model_data["compatprobe"]
+
+
+def test_a_name_moto_uses_for_the_service_is_prefixed_whatever_the_import_order() -> None:
+    from moto.core.model_instances import model_data
+
+    kept = model_data["sagemaker"].get("mlmocks CompilationJob")
+    try:
+        assert moto_compat.show_on_dashboard("sagemaker", "CompilationJob", object()) == "mlmocks CompilationJob"
+    finally:
+        if kept is None:
+            del model_data["sagemaker"]["mlmocks CompilationJob"]
+        else:
+            model_data["sagemaker"]["mlmocks CompilationJob"] = kept
 
 
 def test_botocore_stubber_is_wrapped_once_and_answers_through_the_wrapper() -> None:
