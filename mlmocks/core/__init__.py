@@ -23,7 +23,9 @@ error and return what the output shape describes.
 
 **A backend method** takes explicit keyword arguments named as in boto3 (no
 ``**params``; an identifier the service's ``check`` already resolved, such as Clean Rooms
-ML's membership, arrives as the resolved object), and raises the service's modeled errors (``exceptions.py``), never the
+ML's membership, arrives as the resolved object; Neptune ML's four families, whose
+many members its checks read by table, take them as one mapping by the model's member
+names), and raises the service's modeled errors (``exceptions.py``), never the
 job control's.
 
 **A resource** renders through ``summary()`` (its entry in a List output) and
