@@ -215,6 +215,13 @@ def test_fuzzed_control_requests(seeded: Server, method: str) -> None:
     fuzz()
     # The service still answers, whatever the control was told.
     bedrock = seeded.aws.client("bedrock")
+    if method == "reset":
+        # A reset (drawn or not) forgets every job: the service answers that it is gone.
+        seeded.aws.control.reset()
+        with pytest.raises(bedrock.exceptions.ResourceNotFoundException):
+            bedrock.get_model_import_job(jobIdentifier=JOB)
+        assert bedrock.list_model_import_jobs()["modelImportJobSummaries"] == []
+        return
     assert bedrock.get_model_import_job(jobIdentifier=JOB)["jobName"] == JOB
     assert bedrock.list_model_import_jobs()["modelImportJobSummaries"]
 
