@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.reliability.audit import ErrorLog
+from tests.reliability.test_faults import Server
 
 
 @pytest.fixture
@@ -20,3 +21,13 @@ def error_log() -> Iterator[ErrorLog]:
         yield handler
     finally:
         root.removeHandler(handler)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """A started mlmocks-server, for the tests of one module that talk to it over HTTP."""
+    started = Server()
+    try:
+        yield started
+    finally:
+        started.threaded.stop()

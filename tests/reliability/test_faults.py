@@ -11,6 +11,7 @@ import json
 import socket
 import struct
 from collections.abc import Iterator
+from http.client import HTTPConnection
 from typing import Any
 
 import pytest
@@ -58,6 +59,18 @@ class Server:
                 answer += chunk
             return answer
 
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None, timeout: float = 30
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One HTTP request: (status, headers by lower-case name, body)."""
+        connection = HTTPConnection(*self.address, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            answer = connection.getresponse()
+            return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+        finally:
+            connection.close()
+
     def still_serves(self) -> None:
         """Every service answers its no-input call, and every job is still listed."""
         sender = OverHttp(self.endpoint)
@@ -68,15 +81,6 @@ class Server:
                 assert response.status < 500, (service, response.body[:300])
         for service, fixture in sorted(fixtures().items()):
             assert f"faults-{service}" in fixture.job_names(fixture.client(make(self.aws)))
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    started = Server()
-    try:
-        yield started
-    finally:
-        started.threaded.stop()
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.client import HTTPConnection
 from typing import Any
 
 import pytest
@@ -41,15 +40,6 @@ MOTO_WRITES = ["/moto-api/reset", "/moto-api/state-manager/set-transition", "/mo
                "/moto-api/reset-auth", "/moto-api/seed"]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    started = Server()
-    try:
-        yield started
-    finally:
-        started.threaded.stop()
-
-
 @pytest.fixture
 def seeded(server: Server) -> Iterator[Server]:
     server.raw(RESET)
@@ -61,17 +51,6 @@ def seeded(server: Server) -> Iterator[Server]:
         server.aws.control.reset_progression(kind)
     server.aws.control.clear_failures()
     server.raw(RESET)
-
-
-def _send(server: Server, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-    host, port = server.address
-    connection = HTTPConnection(host, port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        answer = connection.getresponse()
-        return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
-    finally:
-        connection.close()
 
 
 def _everything() -> tuple[Any, dict[str, Any]]:
@@ -173,7 +152,7 @@ def hostile(draw: st.DrawFn) -> tuple[str, str, dict[str, str]]:
 def _check(server: Server, operation: str, kind: str, method: str, path: str, body: bytes,
            headers: dict[str, str], must_refuse: bool) -> None:
     before = _everything()
-    status, answered, text = _send(server, method, path, body, headers)
+    status, answered, text = server.request(method, path, body, headers)
     problems = []
     if status >= 500:
         problems.append(f"answered {status}")

@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.client import HTTPConnection
 from typing import Any
 
 import boto3
@@ -48,26 +47,10 @@ MOTO_API_WRITES = [
 EVIL = "http://evil.example"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    started = Server()
-    try:
-        yield started
-    finally:
-        started.threaded.stop()
-
-
 def send_http(
     server: Server, method: str, path: str, body: bytes = b"", timeout: float = 30, **headers: str
 ) -> tuple[int, dict[str, str], bytes]:
-    host, port = server.address
-    connection = HTTPConnection(host, port, timeout=timeout)
-    try:
-        connection.request(method, path, body=body, headers={k.replace("_", "-"): v for k, v in headers.items()})
-        answer = connection.getresponse()
-        return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
-    finally:
-        connection.close()
+    return server.request(method, path, body, {k.replace("_", "-"): v for k, v in headers.items()}, timeout)
 
 
 def is_json_error(headers: dict[str, str], body: bytes) -> bool:
