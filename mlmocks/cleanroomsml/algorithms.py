@@ -150,7 +150,7 @@ class AlgorithmsBackend(CollaborationsBackend):
                 "A configured model algorithm needs a trainingContainerConfig, an "
                 "inferenceContainerConfig, or both"
             )
-        tags = TAG_RULES.checked("", tags)
+        tags = TAG_RULES.checked(tags)
         if any(algorithm.name == name for algorithm in self.algorithms):
             raise ConflictException(f"A configured model algorithm named {name} already exists")
         algorithm = ConfiguredModelAlgorithm(
@@ -202,7 +202,7 @@ class AlgorithmsBackend(CollaborationsBackend):
         collaboration = membership.collaboration
         algorithm = self.get_configured_model_algorithm(configured_model_algorithm_arn)
         _check_privacy_configuration(collaboration, privacy_configuration)
-        tags = TAG_RULES.checked("", tags)
+        tags = TAG_RULES.checked(tags)
         for association in collaboration.associations:
             if association.membership is membership and association.name == name:
                 raise ConflictException(

@@ -148,7 +148,7 @@ class InferenceJobsBackend(CollaborationsBackend):
             collaboration.check_member(member["accountId"], f"outputConfiguration.members.{index}.accountId")
         collaboration.check_member(ml_model_inference_payer_account_id, "mlModelInferencePayerAccountId")
         self.check_input_channel(collaboration, data_source["mlInputChannelArn"], "dataSource.mlInputChannelArn")
-        tags = TAG_RULES.checked("", tags)
+        tags = TAG_RULES.checked(tags)
         for other in collaboration.inference_jobs:
             if other.membership is membership and other.name == name:
                 raise ConflictException(

@@ -263,7 +263,7 @@ class TrainedModelsBackend(CollaborationsBackend):
         for index, channel in enumerate(data_channels, start=1):
             self.check_input_channel(collaboration, channel["mlInputChannelArn"], f"dataChannels.{index}")
         collaboration.check_member(ml_model_training_payer_account_id, "mlModelTrainingPayerAccountId")
-        new_tags = TAG_RULES.checked("", tags)
+        new_tags = TAG_RULES.checked(tags)
         base: TrainedModel | None = None
         if incremental:
             channel = incremental[0]

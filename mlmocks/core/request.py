@@ -53,7 +53,3 @@ class Call:
     account: str
     region: str
     body: Body
-
-    @property
-    def operation_name(self) -> str:
-        return str(self.operation.name)

@@ -31,8 +31,9 @@ class TagRules:
     #: The service's error for reserved keys: (the keys) -> error.
     reserved: Callable[[list[str]], ServiceError] | None = None
 
-    def checked(self, arn: str, tags: Mapping[str, str] | None) -> dict[str, str]:
-        """The tags a new resource is created with, checked."""
+    def checked(self, tags: Mapping[str, str] | None, arn: str = "") -> dict[str, str]:
+        """The tags a new resource is created with, checked (``arn``: the resource's, where
+        the service's error names it before the resource exists)."""
         return self.merged(arn, {}, tags or {})
 
     def merged(self, arn: str, current: Mapping[str, str], new: Mapping[str, str]) -> dict[str, str]:

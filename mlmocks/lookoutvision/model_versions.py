@@ -298,7 +298,7 @@ class ModelVersionsBackend(ProjectsBackend, TaggingBackend):
             output_config,
             description,
             kms_key_id,
-            self.TAG_RULES.checked(model_arn, tag_dict(tags, "Key", "Value")),
+            self.TAG_RULES.checked(tag_dict(tags, "Key", "Value"), model_arn),
         )
         project.models.add(version, model)
         self.track_job(model)
