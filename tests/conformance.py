@@ -22,6 +22,7 @@ from botocore.utils import parse_timestamp
 
 from mlmocks.core.registry import implemented_operations, specs
 from mlmocks.core.spec import operation_model
+from mlmocks.core.validation import model_pattern
 
 #: How a timestamp in a JSON body is written unless its shape says otherwise
 #: (``timestampFormat``): epoch seconds, in the json and rest-json protocols alike
@@ -32,6 +33,15 @@ _ISO8601 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 
 #: (service, operation) pairs answered with a 2xx that conformed.
 SEEN: set[tuple[str, str]] = set()
+
+#: Output patterns of the models that the real service's answers do not follow, by
+#: (shape name, pattern): the pattern is not checked there.
+_PATTERN_ERRATA = {
+    # The pattern puts the literal "aws" where a Greengrass component version ARN has the
+    # account id, and allows no ":versions:<version>" tail; Lookout for Vision answers the
+    # ARN Greengrass gives the component (arn:aws:greengrass:<region>:<account>:components:<name>:versions:<version>).
+    ("ComponentVersionArn", "arn:[^:]*:greengrass:[^:]*:aws:components:[^:]+"),
+}
 
 _ERROR_BODY_EXTRAS = {"message", "Message", "__type", "code"}
 _COMMON_ERRORS = {"AccessDeniedException"}
@@ -165,11 +175,13 @@ def _check_value(shape: Shape, value: Any, path: str, protocol: str) -> list[str
         if not isinstance(value, list):
             return [f"{path}: expected a list, got {type(value).__name__}"]
         member = shape.member  # type: ignore[attr-defined]
-        return [p for i, item in enumerate(value) for p in _check_value(member, item, f"{path}[{i}]", protocol)]
+        return _check_length(shape, len(value), path, "items") + [
+            p for i, item in enumerate(value) for p in _check_value(member, item, f"{path}[{i}]", protocol)
+        ]
     if kind == "map":
         if not isinstance(value, dict):
             return [f"{path}: expected a map, got {type(value).__name__}"]
-        return [
+        return _check_length(shape, len(value), path, "entries") + [
             p
             for key, item in value.items()
             for p in [
@@ -183,9 +195,13 @@ def _check_value(shape: Shape, value: Any, path: str, protocol: str) -> list[str
         enum = shape.metadata.get("enum")
         if enum and value not in enum:
             return [f"{path}: {value!r} is not one of {enum}"]
-        # (Lengths and patterns are not checked yet: answers of moto's resources and
-        # some of the models' output patterns disagree; see issue 20.)
-        return []
+        problems = _check_length(shape, len(value), path, "characters")
+        source = shape.metadata.get("pattern")
+        erratum = (shape.name, source) in _PATTERN_ERRATA
+        pattern = model_pattern(source) if source and not erratum else None
+        if pattern is not None and not pattern.fullmatch(value):
+            problems.append(f"{path}: {value!r} does not match the pattern {source!r}")
+        return problems
     if kind in ("integer", "long"):
         ok = isinstance(value, int) and not isinstance(value, bool)
         return _check_range(shape, value, path) if ok else [f"{path}: expected an integer, got {value!r}"]
@@ -210,6 +226,13 @@ def _check_value(shape: Shape, value: Any, path: str, protocol: str) -> list[str
         return []
     if kind == "blob":
         return [] if isinstance(value, str) else [f"{path}: expected base64 text, got {value!r}"]
+    return []
+
+
+def _check_length(shape: Shape, length: int, path: str, unit: str) -> list[str]:
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    if (low is not None and length < low) or (high is not None and length > high):
+        return [f"{path}: {length} {unit}, outside {low} to {high}"]
     return []
 
 

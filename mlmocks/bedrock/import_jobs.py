@@ -99,7 +99,7 @@ class ImportedModel:
         self.instruct_supported = True
         self.custom_model_units = {
             "customModelUnitsPerModelCopy": 1,
-            "customModelUnitsVersion": "1.0",
+            "customModelUnitsVersion": "v1.0",
         }
         self.tags = dict(job.imported_model_tags)
 

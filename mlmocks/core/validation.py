@@ -69,7 +69,7 @@ def _render(value: Any) -> str:
 
 
 @cache
-def _pattern(source: str) -> Any:
+def model_pattern(source: str) -> Any:
     """The compiled pattern, or None when it cannot be compiled (then it is not checked).
 
     botocore's patterns are Java-style: most compile with ``re``; the ones using
@@ -263,7 +263,7 @@ class _Walker:
         ok = self.size(shape, raw, path)
         source = metadata.get("pattern") if self.patterns else None
         if source is not None and ok:
-            pattern = _pattern(source)
+            pattern = model_pattern(source)
             if pattern is not None and pattern.fullmatch(raw) is None:
                 self.problem(raw, path, f"Member must satisfy regular expression pattern: {source}")
                 return _MISSING

@@ -14,7 +14,7 @@ GOOD_JOB = {
     "jobName": "job-1",
     "status": "Completed",
     "creationTime": "2026-01-01T00:00:00Z",
-    "modelDataSource": {"s3DataSource": {"s3Uri": "s3://b/k/"}},
+    "modelDataSource": {"s3DataSource": {"s3Uri": "s3://my-models/llama/"}},
 }
 
 
@@ -47,6 +47,10 @@ def test_good_responses_pass() -> None:
         ("CreateModelImportJob", 201, {}, "required member missing"),
         ("ListModelImportJobs", 200, {"modelImportJobSummaries": {}}, "expected a list"),
         ("GetModelImportJob", 200, b"<html>", "not JSON"),
+        ("GetModelImportJob", 200, GOOD_JOB | {"jobName": "j" * 2000}, "2000 characters, outside 1 to 63"),
+        ("GetModelImportJob", 200, GOOD_JOB | {"jobName": ""}, "0 characters, outside 1 to 63"),
+        ("GetModelImportJob", 200, GOOD_JOB | {"jobArn": "not an arn"}, "does not match the pattern"),
+        ("GetImportedModel", 200, {"customModelUnits": {"customModelUnitsVersion": "1.0"}}, "does not match the pattern"),
     ],
 )
 def test_each_kind_of_problem_is_caught(operation: str, status: int, body: object, words: str) -> None:

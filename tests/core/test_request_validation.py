@@ -97,11 +97,11 @@ def test_all_problems_are_reported_together() -> None:
 def test_unicode_property_patterns() -> None:
     # Some models use Java's \\p{L}-style classes, which Python's re lacks.
     from mlmocks.core.spec import service_model
-    from mlmocks.core.validation import _pattern
+    from mlmocks.core.validation import model_pattern
 
     source = service_model("sagemaker").shape_for("CognitoUserGroup").metadata["pattern"]
     assert "\\p{" in source
-    compiled = _pattern(source)
+    compiled = model_pattern(source)
     assert compiled is not None
     assert compiled.fullmatch("Équipe-données_1")
     assert compiled.fullmatch("two words") is None  # \\p{Z} is not in the class

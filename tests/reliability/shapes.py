@@ -16,9 +16,10 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-import regex
 from botocore.model import Shape, StructureShape
 from hypothesis import strategies as st
+
+from mlmocks.core.validation import model_pattern
 
 #: Generated strings and collections stay this small unless a constraint needs more.
 TEXT_SLACK = 16
@@ -145,15 +146,6 @@ def generating_pattern(pattern: str) -> re.Pattern[str] | None:
     return None
 
 
-@cache
-def checking_pattern(pattern: str) -> Any:
-    """``pattern`` as the ``regex`` module reads it (Unicode classes and all), or None."""
-    try:
-        return regex.compile(pattern)
-    except Exception:  # noqa: BLE001 - a pattern neither module reads is not checked
-        return None
-
-
 def string_ok(shape: Shape, value: str) -> bool:
     """Whether ``value`` satisfies the string shape's enum, length and pattern."""
     metadata = shape.metadata
@@ -164,7 +156,7 @@ def string_ok(shape: Shape, value: str) -> bool:
         return False
     source = metadata.get("pattern")
     if source is not None:
-        compiled = checking_pattern(source)
+        compiled = model_pattern(source)  # as the server checks it
         if compiled is not None and compiled.fullmatch(value) is None:
             return False
     return True
