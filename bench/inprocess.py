@@ -34,20 +34,23 @@ def moto_alone() -> Iterator[None]:
     """moto as it is without mlmocks: mlmocks' URL patterns out of moto's routing.
 
     mlmocks answers first on the hosts it shares with moto (Bedrock, SageMaker) and hands
-    moto's operations on; this takes that hand-off out, so moto's own calls are timed as
-    moto alone answers them."""
+    moto's operations on; this takes that hand-off out (and mlmocks' direct path), so
+    moto's own calls are timed as moto alone answers them."""
     import moto.backend_index as backend_index
 
+    from mlmocks.core import direct
     from mlmocks.core.registry import specs
 
     keys = {spec.key for spec in specs().values()}
     patterns = backend_index.backend_url_patterns
     saved = list(patterns)
     patterns[:] = [entry for entry in saved if entry[0] not in keys]
+    direct.ENABLED = False
     try:
         yield
     finally:
         patterns[:] = saved
+        direct.ENABLED = True
 
 
 def reset() -> None:

@@ -21,24 +21,26 @@ class MockClock:
 
     @contextmanager
     def installed(self) -> Iterator[MockClock]:
+        # moto's before-send handler as botocore calls it: mlmocks' direct path and moto's
+        # own routing alike.
         from moto.core.botocore_stubber import BotocoreStubber
 
-        original = BotocoreStubber.process_request
+        original = BotocoreStubber.__call__
         clock = self
 
-        def process_request(stubber: Any, request: Any) -> Any:
+        def call(stubber: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
-            try:
-                clock.last_response = original(stubber, request)
-                return clock.last_response
-            finally:
-                clock.spent += time.perf_counter() - start
+            response = original(stubber, event_name, request, **kwargs)
+            clock.spent += time.perf_counter() - start
+            if response is not None:  # (read after the clock: botocore reads it later)
+                clock.last_response = (response.status_code, dict(response.headers), response.content)
+            return response
 
-        BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
+        BotocoreStubber.__call__ = call  # type: ignore[method-assign]
         try:
             yield self
         finally:
-            BotocoreStubber.process_request = original  # type: ignore[method-assign]
+            BotocoreStubber.__call__ = original  # type: ignore[method-assign]
 
 
 @dataclass

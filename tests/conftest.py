@@ -11,11 +11,16 @@ from typing import Any
 import pytest
 from botocore.handlers import BUILTIN_HANDLERS
 
+from mlmocks.core import direct
 from tests import conformance, serialization_check
 from tests.modes import aws, decorator_aws  # noqa: F401  (fixtures for every test folder)
 
 # Every response is also written by moto's own serializer and must come out the same.
 serialization_check.install()
+
+# Every request the direct path answers is also built as moto's path builds it, and must
+# come out the same (mlmocks/core/direct.py).
+direct.CHECK_REQUESTS = True
 
 # The reliability run's figures, gathered from every worker into RELIABILITY.md.
 pytest_plugins = ["tests.reliability.report"]

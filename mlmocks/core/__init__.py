@@ -11,7 +11,8 @@ and its ``BackendDict``), ``exceptions.py`` (errors, from the model's error shap
 ``control.py`` (what a test author sets up outside the service's API, if anything).
 A service imports from ``core`` and moto, never from another service.
 
-**A request** (``core.responses.ServiceResponse``): routed, its body parsed at most
+**A request** (``core.responses.ServiceResponse``; in process it arrives by
+``core.direct``, which skips moto's generic routing for mlmocks' hosts): routed, its body parsed at most
 once (``core.request.Body``), validated against the service model once, and handed on as
 one ``core.request.Call`` (operation, validated members, account, region, body: the
 response's ``call``, its members also ``params``). The service's ``check`` runs, the

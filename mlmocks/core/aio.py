@@ -72,7 +72,7 @@ def _reads_async(body: Any) -> bool:
     return inspect.iscoroutinefunction(getattr(body, "read", None))
 
 
-def _answering_async_clients(moto_call: StubberCall) -> StubberCall:
+def answering_async_clients(moto_call: StubberCall) -> StubberCall:
     def call(stubber: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
         if stubber_enabled(stubber) and _reads_async(request.body):
             return _after_reading_body(moto_call, stubber, event_name, request, kwargs)
@@ -98,4 +98,4 @@ async def _after_reading_body(
 
 def install() -> None:
     """Make moto's in-process answers awaitable (idempotent)."""
-    wrap_botocore_stubber(_answering_async_clients)
+    wrap_botocore_stubber(answering_async_clients)

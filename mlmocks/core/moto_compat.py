@@ -20,6 +20,17 @@ import moto.backend_index as _backend_index
 import moto.backends as _moto_backends
 from moto.core.base_backend import BackendDict, backend_lock
 from moto.core.botocore_stubber import BotocoreStubber
+from moto.core.botocore_stubber import MockRawResponse as _MockRawResponse
+from moto.core.exceptions import HTTPException as _HTTPException
+from moto.core.request import (
+    PRESERVED_HEADER_NAMES_ENVIRON_KEY as _PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+)
+from moto.core.request import Request as _MotoRequest
+from moto.core.request import environ_key_for_header as _environ_key_for_header
+from moto.core.request import normalize_request as _normalize_request
+from moto.core.request import (
+    should_preserve_original_header_name as _should_preserve_original_header_name,
+)
 from moto.core.routing import (
     ActionCandidate,
     ProtocolRouter,
@@ -46,6 +57,16 @@ from moto.moto_api._internal import mock_random
 __all__ = [
     "PRIVATE_METHODS",
     "ActionCandidate",
+    "HTTPException",
+    "MotoRequest",
+    "answer_of",
+    "backend_urls",
+    "config_defers",
+    "header_environ_key",
+    "normalize_request",
+    "preserved_header_names_key",
+    "preserves_header_name",
+    "record_request",
     "AttributePickerContext",
     "BaseJSONSerializer",
     "ProtocolRouter",
@@ -200,16 +221,81 @@ def show_on_dashboard(service: str, name: str, model: Any) -> str:
 def wrap_botocore_stubber(wrap: Callable[[StubberCall], StubberCall]) -> None:
     """Put ``wrap(moto_call)`` in place of ``BotocoreStubber.__call__``, the ``before-send``
     handler through which moto answers botocore in process (turned on by ``mock_aws``, so
-    by ``mock_mljobs``). ``moto_call(stubber, event_name, request, **kwargs)`` is moto's
-    own: an ``AWSResponse``, or None where moto does not answer. The class is patched, not
-    the registered instance, so clients made before this still get it. Once only."""
-    if getattr(BotocoreStubber.__call__, "_mlmocks_wrapped", False):
+    by ``mock_mljobs``). ``moto_call(stubber, event_name, request, **kwargs)`` is the call
+    it wraps (moto's own, or an earlier wrap's): an ``AWSResponse``, or None where moto
+    does not answer. The class is patched, not the registered instance, so clients made
+    before this still get it. Once per ``wrap``; a later wrap runs first."""
+    current = BotocoreStubber.__call__
+    wraps: frozenset[Any] = getattr(current, "_mlmocks_wraps", frozenset())
+    if wrap in wraps:
         return
-    wrapped = wrap(BotocoreStubber.__call__)
-    wrapped._mlmocks_wrapped = True  # type: ignore[attr-defined]
+    wrapped = wrap(current)
+    wrapped._mlmocks_wraps = wraps | {wrap}  # type: ignore[attr-defined]
     BotocoreStubber.__call__ = wrapped  # type: ignore[method-assign]
 
 
 def stubber_enabled(stubber: Any) -> bool:
     """Whether moto's stubber answers now (a mock is active)."""
     return bool(stubber.enabled)
+
+
+# -- what moto's stubber does for one request (core/direct.py does the same) ----------------
+
+#: The request class moto's handlers take (werkzeug's, with moto's header names kept).
+MotoRequest = _MotoRequest
+#: moto's error raised by a handler, answered with its code, headers and body.
+HTTPException = _HTTPException
+normalize_request = _normalize_request
+
+
+def header_environ_key(name: str) -> str:
+    """The WSGI environ key of a header, as moto's requests write it."""
+    return _environ_key_for_header(name)
+
+
+def preserves_header_name(name: str) -> bool:
+    """Whether moto keeps this header name's spelling (S3 metadata with underscores)."""
+    return _should_preserve_original_header_name(name)
+
+
+def preserved_header_names_key() -> str:
+    """The environ key under which moto keeps header names' original spelling."""
+    return _PRESERVED_HEADER_NAMES_ENVIRON_KEY
+
+
+def backend_urls(service_key: str) -> list[tuple[str, Callable[..., Any]]]:
+    """A service's URL regex -> handler table, as moto's stubber reads it."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    backend_dict = _moto_backends.get_backend(service_key)  # type: ignore[call-overload]
+    accounts = backend_dict[DEFAULT_ACCOUNT_ID]
+    backend = accounts["us-east-1"] if "us-east-1" in accounts else accounts["aws"]
+    return list(backend.urls.items())
+
+
+def config_defers(service_key: str, url: str) -> bool:
+    """Whether moto's configuration (passthrough, the service whitelist) has a say in
+    this request, so that moto's own path should take it."""
+    from urllib.parse import urlsplit
+
+    from moto.core.config import passthrough_service, passthrough_url, service_whitelisted
+
+    parts = urlsplit(url)
+    clean = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return (
+        passthrough_url(clean) or passthrough_service(service_key) or not service_whitelisted(service_key)
+    )
+
+
+def record_request(request: Any) -> None:
+    """Hand a request to moto's recorder (which keeps it only while recording)."""
+    from moto.moto_api import recorder
+
+    recorder._record_request(request)
+
+
+def answer_of(url: str, status: int, headers: Any, body: str | bytes) -> Any:
+    """The ``AWSResponse`` moto's stubber gives botocore for a handler's answer."""
+    from botocore.awsrequest import AWSResponse
+
+    return AWSResponse(url, status, headers, _MockRawResponse(body))

@@ -176,12 +176,13 @@ def register() -> None:
     with _lock:
         if _registered:
             return
-        from . import aio
-        from .moto_compat import insert_url_patterns, wrap_get_backend
+        from . import aio, direct
+        from .moto_compat import insert_url_patterns, wrap_botocore_stubber, wrap_get_backend
         from .spec import lend_models_to_botocore
 
         lend_models_to_botocore()
-        aio.install()  # async clients (aiobotocore) answered in process too
+        wrap_botocore_stubber(direct.answering_directly)  # in process, our hosts first
+        aio.install()  # async clients (aiobotocore) answered in process too (wraps the above)
         by_key = {spec.key: spec for spec in specs().values()}
         patterns = [
             (spec.key, re.compile(pattern))

@@ -142,10 +142,11 @@ def test_botocore_stubber_is_wrapped_once_and_answers_through_the_wrapper() -> N
     from moto.core.botocore_stubber import BotocoreStubber
     from moto.core.models import botocore_stubber
 
+    from mlmocks.core import aio
     from mlmocks.core.aio import AwaitableResponse
 
     with mock_mljobs():  # registers mlmocks, which wraps moto's stubber
-        assert getattr(BotocoreStubber.__call__, "_mlmocks_wrapped", False)
+        assert len(getattr(BotocoreStubber.__call__, "_mlmocks_wraps", ())) == 2  # direct, aio
         assert moto_compat.stubber_enabled(botocore_stubber)
         seen: list[AWSResponse] = []
         s3 = boto3.client("s3", region_name="us-east-1")
@@ -153,7 +154,7 @@ def test_botocore_stubber_is_wrapped_once_and_answers_through_the_wrapper() -> N
         s3.list_buckets()
         assert type(seen[0]) is AwaitableResponse  # moto's answer, through the wrapper
         wrapped = BotocoreStubber.__call__
-        moto_compat.wrap_botocore_stubber(lambda call: call)  # a second wrap changes nothing
+        moto_compat.wrap_botocore_stubber(aio.answering_async_clients)  # a second time: nothing changes
         assert BotocoreStubber.__call__ is wrapped
     assert not moto_compat.stubber_enabled(botocore_stubber)
 

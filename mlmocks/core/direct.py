@@ -1,0 +1,177 @@
+"""The direct path: in process, a request for one of mlmocks' hosts is answered without
+moto's generic routing.
+
+moto answers botocore in process from one ``before-send`` handler
+(``BotocoreStubber``): it matches the URL against every service's patterns (hundreds),
+builds a werkzeug request through werkzeug's test ``EnvironBuilder``, records it, and
+calls the service's handler. For mlmocks' hosts this does the same steps with less
+work: the URL is matched against mlmocks' own patterns first, and the WSGI environ is
+written out directly (the same keys and values ``EnvironBuilder`` writes, which
+``CHECK_REQUESTS`` compares on every request of the test suite). Everything moto's path
+offers stays: passthrough and the service whitelist (such requests take moto's path),
+moto's request recorder, IAM enforcement (in the handler), ``mock_aws`` nesting (the
+stubber is the same), and operations of a shared host that are moto's (the handler hands
+them on, as on moto's path).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .moto_compat import (
+    HTTPException,
+    MotoRequest,
+    StubberCall,
+    answer_of,
+    backend_urls,
+    config_defers,
+    header_environ_key,
+    normalize_request,
+    preserved_header_names_key,
+    preserves_header_name,
+    record_request,
+    stubber_enabled,
+)
+
+#: Off: every request takes moto's path (the benchmark times moto alone so).
+ENABLED = True
+
+#: Compare the environ written here with moto's own for every request (the test suite
+#: turns this on); a difference raises AssertionError naming the keys.
+CHECK_REQUESTS = False
+
+_Handler = Callable[..., Any]
+
+
+@cache
+def _hosts() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    from .registry import specs
+
+    return tuple((spec.key, re.compile(base)) for spec in specs().values() for base in spec.url_bases)
+
+
+@cache
+def _handlers(key: str) -> tuple[tuple[re.Pattern[str], _Handler], ...]:
+    return tuple((re.compile(url), handler) for url, handler in backend_urls(key))
+
+
+def _route(url: str) -> tuple[str, _Handler] | None:
+    """The service key and handler of an mlmocks URL, or None (not ours)."""
+    parts = urlsplit(url)
+    clean = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    for key, host in _hosts():
+        if host.match(clean):
+            for pattern, handler in _handlers(key):
+                if pattern.match(clean):
+                    return key, handler
+            return None
+    return None
+
+
+def _environ(method: str, url: str, headers: Any, body: bytes) -> dict[str, Any] | None:
+    """The WSGI environ moto's ``normalize_request`` would build, or None where this
+    request is not one written out here (not ASCII: moto's path builds it)."""
+    if not url.isascii():
+        return None
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    scheme = parts.scheme
+    port = parts.port or (443 if scheme == "https" else 80)
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
+        # werkzeug's "WSGI encoding dance": percent-decoded, UTF-8 bytes read as latin-1.
+        "PATH_INFO": unquote(path).encode().decode("latin-1"),
+        "QUERY_STRING": parts.query,
+        "REQUEST_URI": path,
+        "RAW_URI": path,
+        "SERVER_NAME": parts.hostname or "",
+        "SERVER_PORT": str(port),
+        "HTTP_HOST": parts.netloc,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    preserved: dict[str, str] = {}
+    for name, value in headers.items():
+        if isinstance(value, bytes):
+            value = value.decode("utf-8")
+        lowered = name.lower()
+        if lowered in ("transfer-encoding", "content-length"):
+            continue
+        if not name.isascii() or not value.isascii():
+            return None
+        key = header_environ_key(name)
+        if key in environ and key.startswith("HTTP_"):
+            environ[key] = f"{environ[key]}, {value}"  # as werkzeug joins a repeated header
+        else:
+            environ[key] = value
+        if preserves_header_name(name):
+            preserved[key] = name
+    environ[preserved_header_names_key()] = preserved
+    return environ
+
+
+def _request(request: Any) -> MotoRequest | None:
+    body = request.body
+    if body is None:
+        body = b""
+    elif isinstance(body, str):
+        body = body.encode("utf-8")
+    elif not isinstance(body, bytes):
+        return None  # a stream or a chunked upload: moto's path reads it
+    environ = _environ(request.method, request.url, request.headers, body)
+    if environ is None:
+        return None
+    built = MotoRequest(environ)
+    if CHECK_REQUESTS:
+        _compare(built, normalize_request(request))
+    return built
+
+
+_UNCOMPARED = {"wsgi.input", "wsgi.errors", "werkzeug.request"}
+
+
+def _compare(built: MotoRequest, moto: MotoRequest) -> None:
+    ours = {k: v for k, v in built.environ.items() if k not in _UNCOMPARED}
+    theirs = {k: v for k, v in moto.environ.items() if k not in _UNCOMPARED}
+    if ours != theirs or built.get_data() != moto.get_data():
+        differ = sorted(k for k in ours.keys() | theirs.keys() if ours.get(k) != theirs.get(k))
+        raise AssertionError(
+            f"direct path environ differs from moto's in {differ}: "
+            + ", ".join(f"{k}: {ours.get(k)!r} != {theirs.get(k)!r}" for k in differ)
+        )
+
+
+def answering_directly(moto_call: StubberCall) -> StubberCall:
+    """Wrap moto's stubber call: mlmocks' hosts answered directly, the rest as before."""
+
+    def call(stubber: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        if not stubber_enabled(stubber):
+            return None
+        routed = _route(request.url) if ENABLED else None
+        if routed is None or config_defers(routed[0], request.url):
+            return moto_call(stubber, event_name, request, **kwargs)
+        built = _request(request)
+        if built is None:
+            return moto_call(stubber, event_name, request, **kwargs)
+        record_request(built)
+        try:
+            status, headers, body = routed[1](built, built.raw_url, built.headers)
+        except HTTPException as error:  # as moto's stubber answers one
+            status, headers, body = error.code, error.get_headers(), error.get_body()
+        return answer_of(request.url, status, headers, body)
+
+    return call
