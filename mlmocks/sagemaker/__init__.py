@@ -15,6 +15,8 @@ SPEC = ServiceSpec(
         "sagemaker::compilation-job",
         "sagemaker::automl-job",
         "sagemaker::edge-packaging-job",
+        "sagemaker::optimization-job",
+        "sagemaker::inference-recommendations-job",
     ),
     moto_service="sagemaker",
 )

@@ -9,6 +9,7 @@ from typing import Any
 
 from moto.core.resource_tagging import TaggableResourcesMixin, TaggedResource
 
+from mlmocks.core.listing import Store
 from mlmocks.core.tags import Tagged, TaggingBackend, TagRules
 
 from . import SPEC
@@ -16,12 +17,25 @@ from .automl_jobs import AutoMLJobs, is_automl_job_arn
 from .compilation_jobs import CompilationJobs, is_compilation_job_arn
 from .edge_packaging_jobs import EdgePackagingJobs, is_edge_packaging_job_arn
 from .exceptions import ValidationException
+from .inference_recommendations_jobs import (
+    InferenceRecommendationsJobs,
+    is_inference_recommendations_job_arn,
+)
+from .optimization_jobs import OptimizationJobs, is_optimization_job_arn
 
 #: Tags a SageMaker resource may carry.
 MAX_TAGS = 50
 
 
-class SageMakerBackend(CompilationJobs, AutoMLJobs, EdgePackagingJobs, TaggingBackend, TaggableResourcesMixin):
+class SageMakerBackend(
+    CompilationJobs,
+    AutoMLJobs,
+    EdgePackagingJobs,
+    OptimizationJobs,
+    InferenceRecommendationsJobs,
+    TaggingBackend,
+    TaggableResourcesMixin,
+):
     ARN_SERVICE = "sagemaker"
     TAG_RULES = TagRules(
         max_tags=MAX_TAGS,
@@ -64,20 +78,33 @@ class SageMakerBackend(CompilationJobs, AutoMLJobs, EdgePackagingJobs, TaggingBa
         stores: list[tuple[str, Any]] = [
             ("sagemaker:automl-job", self.automl_jobs),
             ("sagemaker:edge-packaging-job", self.edge_packaging_jobs),
+            ("sagemaker:optimization-job", self.optimization_jobs),
+            ("sagemaker:inference-recommendations-job", self.inference_recommendations_jobs),
         ]
         return [TaggedResource(job.arn, dict(job.tags), kind) for kind, store in stores for job in store]
 
     def _automl_family_taggable(self, arn: str) -> Tagged | None:
         if not arn.startswith("arn:"):
             return None
-        found: Tagged | None = self.automl_jobs.find(arn) or self.edge_packaging_jobs.find(arn)
+        stores: list[Store[Any]] = [
+            self.automl_jobs,
+            self.edge_packaging_jobs,
+            self.optimization_jobs,
+            self.inference_recommendations_jobs,
+        ]
+        found: Tagged | None = next((job for store in stores if (job := store.find(arn)) is not None), None)
         return found
 
 
 def is_automl_family_arn(arn: str) -> bool:
     """Whether ``arn`` names an AutoML, edge packaging, optimization or inference
     recommendations job."""
-    return is_automl_job_arn(arn) or is_edge_packaging_job_arn(arn)
+    return (
+        is_automl_job_arn(arn)
+        or is_edge_packaging_job_arn(arn)
+        or is_optimization_job_arn(arn)
+        or is_inference_recommendations_job_arn(arn)
+    )
 
 
 sagemaker_backends = SPEC.backend_dict(SageMakerBackend)

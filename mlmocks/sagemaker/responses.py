@@ -109,6 +109,46 @@ class SageMakerResponse(ServiceResponse[SageMakerBackend]):
         self.backend.stop_edge_packaging_job(edge_packaging_job_name)
         return {}
 
+    # -- optimization jobs --------------------------------------------------------------
+
+    def create_optimization_job(self, **params: Any) -> dict[str, Any]:
+        return {"OptimizationJobArn": self.backend.create_optimization_job(**params).arn}
+
+    def describe_optimization_job(self, optimization_job_name: str) -> dict[str, Any]:
+        return self.backend.describe_optimization_job(optimization_job_name).detail()
+
+    def list_optimization_jobs(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_optimization_jobs(**params)
+        return {"OptimizationJobSummaries": [job.summary() for job in page.items], "NextToken": page.next_token}
+
+    def stop_optimization_job(self, optimization_job_name: str) -> dict[str, Any]:
+        self.backend.stop_optimization_job(optimization_job_name)
+        return {}
+
+    def delete_optimization_job(self, optimization_job_name: str) -> dict[str, Any]:
+        self.backend.delete_optimization_job(optimization_job_name)
+        return {}
+
+    # -- inference recommendations jobs ---------------------------------------------------
+
+    def create_inference_recommendations_job(self, **params: Any) -> dict[str, Any]:
+        return {"JobArn": self.backend.create_inference_recommendations_job(**params).arn}
+
+    def describe_inference_recommendations_job(self, job_name: str) -> dict[str, Any]:
+        return self.backend.describe_inference_recommendations_job(job_name).detail()
+
+    def list_inference_recommendations_jobs(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_inference_recommendations_jobs(**params)
+        return {"InferenceRecommendationsJobs": [job.summary() for job in page.items], "NextToken": page.next_token}
+
+    def stop_inference_recommendations_job(self, job_name: str) -> dict[str, Any]:
+        self.backend.stop_inference_recommendations_job(job_name)
+        return {}
+
+    def list_inference_recommendations_job_steps(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_inference_recommendations_job_steps(**params)
+        return {"Steps": [step.step() for step in page.items], "NextToken": page.next_token}
+
     # -- tags on compilation jobs --------------------------------------------------------
 
     def add_tags(self, resource_arn: str, tags: list[dict[str, str]]) -> dict[str, Any]:
