@@ -345,3 +345,21 @@ def test_tags_and_the_tagging_api(aws: Aws) -> None:
     with pytest.raises(ClientError) as info:
         sagemaker.list_tags(ResourceArn=arn.replace("automl-2", "gone"))
     assert error_of(info)[0] == "ValidationException"
+
+
+def test_moto_no_longer_answers_automl_jobs(decorator_aws: Aws) -> None:
+    """moto 5.2.5 answers CreateAutoMLJobV2 and its kin (its jobs stay InProgress): with
+    mlmocks loaded, moto's own decorator nested inside ours reaches ours, and moto's
+    SageMaker keeps answering the rest beside it."""
+    from moto import mock_aws
+    from moto.sagemaker.models import sagemaker_backends as moto_sagemaker_backends
+
+    from tests.modes import REGION
+
+    sagemaker = decorator_aws.client("sagemaker")
+    with mock_aws():
+        create_v2(sagemaker, problem={"TabularJobConfig": {"TargetAttributeName": "churn"}})
+        sagemaker.create_model(ModelName="served", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img:1"})
+        assert statuses(sagemaker, "automl-2", v2=True) == ("Completed", "Completed")
+        assert [m["ModelName"] for m in sagemaker.list_models()["Models"]] == ["served"]
+    assert moto_sagemaker_backends[ACCOUNT][REGION].auto_ml_jobs == {}
