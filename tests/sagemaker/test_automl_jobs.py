@@ -363,3 +363,25 @@ def test_moto_no_longer_answers_automl_jobs(decorator_aws: Aws) -> None:
         assert statuses(sagemaker, "automl-2", v2=True) == ("Completed", "Completed")
         assert [m["ModelName"] for m in sagemaker.list_models()["Models"]] == ["served"]
     assert moto_sagemaker_backends[ACCOUNT][REGION].auto_ml_jobs == {}
+
+
+def test_time_progression_with_freezegun(decorator_aws: Aws) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from freezegun import freeze_time
+
+    sagemaker = decorator_aws.client("sagemaker")
+    decorator_aws.control.set_progression(KIND, "time", seconds=60)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    with freeze_time(start) as clock:
+        create_v1(sagemaker)
+        assert statuses(sagemaker) == ("InProgress", "Starting")
+        clock.tick(timedelta(seconds=181))
+        assert statuses(sagemaker) == ("InProgress", "ModelTuning")
+        assert {c["CreationTime"] for c in candidates(sagemaker)} == {start + timedelta(seconds=180)}
+        clock.tick(timedelta(seconds=600))
+        job = describe(sagemaker)
+    assert job["AutoMLJobStatus"] == "Completed"
+    # Each status began when its time was up, not when the job was next looked at.
+    assert job["EndTime"] == job["LastModifiedTime"] == start + timedelta(seconds=240)
+    assert job["BestCandidate"]["EndTime"] == start + timedelta(seconds=240)
