@@ -11,6 +11,12 @@ SPEC = ServiceSpec(
     service="sagemaker",
     # moto's own url base for SageMaker, so both sides see the same requests.
     url_bases=(r"https?://api\.sagemaker\.(.+)\.amazonaws.com",),
-    job_kinds=("sagemaker::compilation-job",),
+    job_kinds=(
+        "sagemaker::compilation-job",
+        "sagemaker::automl-job",
+        "sagemaker::edge-packaging-job",
+        "sagemaker::optimization-job",
+        "sagemaker::inference-recommendations-job",
+    ),
     moto_service="sagemaker",
 )

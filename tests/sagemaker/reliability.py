@@ -14,13 +14,39 @@ def client(make: Make) -> Any:
 
 def setup(make: Make) -> dict[str, list[Any]]:
     arn = create_job(client(make), "fuzz-compilation")
+    automl = automl_family_setup(client(make), "fuzz-compilation")
     return {
+        **automl,
         "CompilationJobName": ["fuzz-compilation"],
-        "ResourceArn": [arn],
+        "ResourceArn": [arn, *automl["ResourceArn"]],
         "RoleArn": [ROLE],
         "InputConfig": [INPUT],
         "OutputConfig": [OUTPUT],
         "StoppingCondition": [STOPPING],
+    }
+
+
+def automl_family_setup(sagemaker: Any, compilation_job: str) -> dict[str, list[Any]]:
+    """An AutoML, an edge packaging, an optimization and an inference recommendations job
+    (and the model the last benchmarks) for fuzzed requests to name."""
+    from tests.sagemaker import test_automl_jobs as automl
+    from tests.sagemaker import test_edge_packaging_jobs as edge
+    from tests.sagemaker import test_inference_recommendations_jobs as recommendations
+    from tests.sagemaker import test_optimization_jobs as optimization
+
+    arns = [automl.create_v1(sagemaker, "fuzz-automl"), automl.create_v2(sagemaker, "fuzz-automl-v2")]
+    edge.create(sagemaker, "fuzz-edge", compilation=compilation_job)
+    arns.append(sagemaker.describe_edge_packaging_job(EdgePackagingJobName="fuzz-edge")["EdgePackagingJobArn"])
+    arns.append(optimization.create(sagemaker, "fuzz-optimization"))
+    sagemaker.create_model(ModelName="resnet", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "resnet:1"})
+    arns.append(recommendations.create(sagemaker, "fuzz-recommendations"))
+    return {
+        "AutoMLJobName": ["fuzz-automl", "fuzz-automl-v2"],
+        "EdgePackagingJobName": ["fuzz-edge"],
+        "OptimizationJobName": ["fuzz-optimization"],
+        "JobName": ["fuzz-recommendations"],
+        "ModelName": ["resnet"],
+        "ResourceArn": arns,
     }
 
 
