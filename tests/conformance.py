@@ -41,6 +41,8 @@ _PATTERN_ERRATA = {
     # account id, and allows no ":versions:<version>" tail; Lookout for Vision answers the
     # ARN Greengrass gives the component (arn:aws:greengrass:<region>:<account>:components:<name>:versions:<version>).
     ("ComponentVersionArn", "arn:[^:]*:greengrass:[^:]*:aws:components:[^:]+"),
+    # The region part, [a-z\-]*, allows no digit, so no region (us-east-1) matches it.
+    ("EdgePackagingJobArn", r"arn:aws[a-z\-]*:sagemaker:[a-z\-]*:\d{12}:edge-packaging-job/?[a-zA-Z_0-9+=,.@\-_/]+"),
 }
 
 _ERROR_BODY_EXTRAS = {"message", "Message", "__type", "code"}
