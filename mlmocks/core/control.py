@@ -357,7 +357,7 @@ class JobControl:
             if service is not None and spec.service != service:
                 continue
             for account, region, backend in list(spec.backends().iter_backends()):
-                with backend.lock:
+                with backend.lock:  # type: ignore[attr-defined]
                     for found in backend.tracked_jobs():  # type: ignore[attr-defined]
                         row = _row(spec.service, account, region, found)
                         if status is not None and row["status"] != status:

@@ -221,5 +221,5 @@ def page_response(path: str, method: str) -> tuple[int, dict[str, str], bytes]:
         body = json.dumps({"__type": "NotFound", "message": f"no page {path[:200]}"}).encode()
         return 404, {"Content-Type": "application/json"}, body
     name, content_type = found
-    content = resources.files("mlmocks").joinpath("static", name).read_bytes()
+    content = resources.files("mlmocks").joinpath("static").joinpath(name).read_bytes()
     return 200, {**_PAGE_HEADERS, "Content-Type": content_type}, content
