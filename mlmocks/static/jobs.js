@@ -211,15 +211,18 @@ function render() {
     const blocks = [];
     for (const [kind, setting] of kinds) {
       const jobs = shown.filter((job) => job.kind === kind);
-      if (filtering && !jobs.length) continue;
-      const body = jobs.length
-        ? element("table", {},
+      if ((filtering || !$("show-empty").checked) && !jobs.length) continue;
+      const heading = element("h3", {}, kind, progressionForm(kind, setting));
+      if (!jobs.length) {
+        heading.append(element("span", { className: "empty" }, "no jobs"));
+        blocks.push(element("div", { className: "kind empty", dataset: { kind } }, heading));
+        continue;
+      }
+      blocks.push(element("div", { className: "kind", dataset: { kind } }, heading,
+        element("table", {},
           element("thead", {}, element("tr", {}, ...["Name / ARN", "Account", "Region", "Status", "Created", "Updated",
             "Failure", "Actions"].map((title) => element("th", {}, title)))),
-          element("tbody", {}, ...jobs.map(jobRow)))
-        : element("p", { className: "empty" }, "no jobs");
-      blocks.push(element("div", { className: "kind", dataset: { kind } },
-        element("h3", {}, kind, progressionForm(kind, setting)), body));
+          element("tbody", {}, ...jobs.map(jobRow)))));
     }
     if (blocks.length) {
       groups.push(element("section", { className: "service", dataset: { service } }, element("h2", {}, service), ...blocks));
@@ -259,7 +262,7 @@ function schedule() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  for (const id of ["filter-service", "filter-status"]) $(id).addEventListener("change", render);
+  for (const id of ["filter-service", "filter-status", "show-empty"]) $(id).addEventListener("change", render);
   $("filter-text").addEventListener("input", render);
   $("auto-refresh").addEventListener("change", schedule);
   $("refresh").addEventListener("click", refresh);
