@@ -59,7 +59,7 @@ class Server:
                 return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise AssertionError(f"the server exited {self.process.returncode}: {self.process.stderr.read()}")  # type: ignore[union-attr]
+                    raise AssertionError(f"the server exited {self.process.returncode}: {self.process.stderr.read()}") from None  # type: ignore[union-attr]
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
