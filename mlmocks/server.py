@@ -328,6 +328,7 @@ class ThreadedServer:
     def start(self) -> str:
         application = Application(HostRules.from_environment(self._host, self._allowed_hosts))
         if self._state is not None:
+            snapshot.check_writable(self._state)
             snapshot.load_file(self._state)
             snapshot.state_file = self._state
         self._server = make_server(self._host, self._port, application, threaded=True, request_handler=RequestHandler)
@@ -407,6 +408,7 @@ def main(argv: list[str] | None = None) -> None:
     keeps_state = args.state is not None and (not args.reload or os.environ.get("WERKZEUG_RUN_MAIN") == "true")
     if keeps_state:
         try:
+            snapshot.check_writable(args.state)
             loaded = snapshot.load_file(args.state)
         except snapshot.SnapshotError as error:
             print(f"mlmocks-server: not started: {error}", file=sys.stderr, flush=True)

@@ -301,6 +301,17 @@ def save_file(path: str) -> int:
     return len(data)
 
 
+def check_writable(path: str) -> None:
+    """Refuse (SnapshotError) a state file whose folder cannot take the new file a save
+    writes, at start rather than at shutdown."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".mlmocks-state-", dir=os.path.dirname(os.path.abspath(path)))
+    except OSError as error:
+        raise SnapshotError(f"{path} cannot be written: {error.strerror or error}") from None
+    os.close(handle)
+    os.unlink(temporary)
+
+
 def load_file(path: str) -> bool:
     """Restore mlmocks' state from ``path`` if the file exists (False where it does not)."""
     try:

@@ -316,3 +316,34 @@ def test_remote_snapshot_and_restore(mlmocks_server: str) -> None:
         control.save()
     with pytest.raises(ControlError, match="unknown arguments: path"):
         control._call("save", path="/tmp/elsewhere")
+
+
+def test_server_does_not_start_where_it_cannot_save(tmp_path: Path, servers: list[Server]) -> None:
+    server = Server(tmp_path / "no-such-folder" / "state.mlmocks")
+    servers.append(server)
+    _, stderr = server.process.communicate(timeout=60)
+    assert server.process.returncode == 2
+    assert "not started" in stderr and "cannot be written: No such file or directory" in stderr
+
+
+def test_threaded_server_keeps_state(state_file: Path) -> None:
+    """The in-thread server (what the pytest fixture runs) takes a state file too."""
+    from mlmocks.server import ThreadedServer
+
+    first = ThreadedServer(state=str(state_file))
+    endpoint = first.start()
+    try:
+        RemoteJobControl(endpoint).set_progression(KIND, "manual", times=STILL)
+        import_model(Aws("server", endpoint, RemoteJobControl(endpoint)).client("bedrock"), "threaded", "threaded-model")
+        jobs = RemoteJobControl(endpoint).jobs()
+    finally:
+        first.stop()
+        job_control.reset()
+    assert job_control.jobs() == []
+    second = ThreadedServer(state=str(state_file))
+    endpoint = second.start()
+    try:
+        assert RemoteJobControl(endpoint).jobs() == jobs
+    finally:
+        second.stop()
+        job_control.reset()
