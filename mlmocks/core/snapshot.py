@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from moto.core.base_backend import BackendDict, BaseBackend, backend_lock
+from moto.core.base_backend import BackendDict, BaseBackend
+
+from .moto_compat import backends_held, replace_backends
 
 #: The first line of every snapshot file.
 MAGIC = b"mlmocks-state\n"
@@ -120,11 +122,9 @@ def snapshot() -> bytes:
     state = _State({}, _transitions())
     backends: list[BaseBackend] = []
     for key, backend_dict in dicts.items():
-        accounts: dict[str, dict[str, BaseBackend]] = {}
-        with backend_lock:
-            for account, regions in backend_dict.items():
-                accounts[account] = dict(regions.items())
-                backends.extend(regions.values())
+        accounts: dict[str, dict[str, BaseBackend]] = backends_held(backend_dict)
+        for regions in accounts.values():
+            backends.extend(regions.values())
         if accounts:
             state.backends[key] = accounts
     buffer = io.BytesIO()
@@ -257,15 +257,13 @@ def restore(data: bytes, source: str = "the snapshot") -> None:
     from .dashboard import track
     from .registry import job_kinds
 
-    with backend_lock:
-        for key, backend_dict in dicts.items():
-            backend_dict.clear()
-            for account, regions in state.backends.get(key, {}).items():
-                account_backends = backend_dict[account]  # made as moto makes it
-                for region, backend in regions.items():
-                    dict.__setitem__(account_backends, region, backend)
-                    if hasattr(backend, "track_job"):  # a service's: shown on moto's dashboard
-                        track(type(backend).__module__)
+    for key, backend_dict in dicts.items():
+        held = state.backends.get(key, {})
+        replace_backends(backend_dict, held)
+        for regions in held.values():
+            for backend in regions.values():
+                if hasattr(backend, "track_job"):  # a service's: shown on moto's dashboard
+                    track(type(backend).__module__)
     from moto.moto_api import state_manager
 
     for kind in job_kinds():
