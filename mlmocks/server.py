@@ -29,7 +29,9 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer, make_server, run_simple
 from werkzeug.wrappers import Response
 
+from .core import snapshot
 from .core.control import CONTROL_PATH, ControlError, check_transition, handle_control_request
+from .core.dashboard import PAGE_PATH, page_response
 from .core.registry import register
 
 #: Requests with a larger body are refused with 413 before any service sees them.
@@ -139,6 +141,9 @@ class Application(DomainDispatcherApplication):
             if path.startswith(CONTROL_PATH):
                 status, headers, body = handle_control_request(path, environ["wsgi.input"].getvalue())
                 return Response(body, status=status, headers=headers)(environ, start_response)
+            if path == PAGE_PATH.rstrip("/") or path.startswith(PAGE_PATH):
+                status, headers, content = page_response(path, environ.get("REQUEST_METHOD", ""))
+                return Response(content, status=status, headers=headers)(environ, start_response)
             if path.startswith("/moto-api") or path == "/favicon.ico":
                 _check_moto_api(environ)
         except _Refused as refused:
@@ -309,15 +314,23 @@ class RequestHandler(MotoRequestHandler):
 class ThreadedServer:
     """An ``mlmocks-server`` in a background thread (what the pytest fixture runs)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, allowed_hosts: Iterable[str] = ()) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, allowed_hosts: Iterable[str] = (), state: str | None = None
+    ) -> None:
         self._host = host
         self._port = port
         self._allowed_hosts = tuple(allowed_hosts)
+        #: The state file: loaded on start (if present), written on stop.
+        self._state = state
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> str:
         application = Application(HostRules.from_environment(self._host, self._allowed_hosts))
+        if self._state is not None:
+            snapshot.check_writable(self._state)
+            snapshot.load_file(self._state)
+            snapshot.state_file = self._state
         self._server = make_server(self._host, self._port, application, threaded=True, request_handler=RequestHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -335,6 +348,9 @@ class ThreadedServer:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join()
+        if self._state is not None:
+            snapshot.save_file(self._state)
+            snapshot.state_file = None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -358,6 +374,13 @@ def main(argv: list[str] | None = None) -> None:
         help="a host name clients may address besides loopback ones and the bound address "
         f"(repeat it; '*.example.com' for a domain, '*' for any; also ${ALLOWED_HOSTS_VARIABLE}, comma-separated)",
     )
+    parser.add_argument(
+        "--state",
+        metavar="FILE",
+        help="keep mlmocks' state in FILE: loaded at start if it exists (a file that cannot be read "
+        "stops the server), written atomically on SIGTERM/SIGINT and on POST /mlmocks-api/save "
+        "(moto's own services' state is not kept)",
+    )
     parser.add_argument("-r", "--reload", action="store_true", help="reload on a file change")
     parser.add_argument("-s", "--ssl", action="store_true", help="serve https with a generated certificate")
     parser.add_argument("-c", "--ssl-cert", help="path to an SSL certificate")
@@ -379,15 +402,51 @@ def main(argv: list[str] | None = None) -> None:
     hosts = HostRules.from_environment(args.host, args.allowed_host)
     if hosts.any_address or not _is_loopback(args.host):
         warn_exposed(args.host)
-    run_simple(
-        args.host,
-        args.port,
-        Application(hosts),
-        threaded=True,
-        use_reloader=args.reload,
-        ssl_context=ssl_context,
-        request_handler=RequestHandler,
-    )
+    application = Application(hosts)
+    # With --reload, the process that serves is a child of the one that watches files:
+    # only the serving one keeps the state.
+    keeps_state = args.state is not None and (not args.reload or os.environ.get("WERKZEUG_RUN_MAIN") == "true")
+    if keeps_state:
+        try:
+            snapshot.check_writable(args.state)
+            loaded = snapshot.load_file(args.state)
+        except snapshot.SnapshotError as error:
+            print(f"mlmocks-server: not started: {error}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
+        snapshot.state_file = args.state
+        print(
+            f"mlmocks-server: state {'loaded from' if loaded else 'will be kept in'} {args.state}",
+            file=sys.stderr,
+            flush=True,
+        )
+    try:
+        run_simple(
+            args.host,
+            args.port,
+            application,
+            threaded=True,
+            use_reloader=args.reload,
+            ssl_context=ssl_context,
+            request_handler=RequestHandler,
+        )
+    finally:
+        if keeps_state:
+            _save_on_exit(args.state)
+
+
+def _save_on_exit(path: str) -> None:
+    # A second signal must not cut the save short (it would leave the old file, whole).
+    for number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            signal.signal(number, signal.SIG_IGN)
+        except ValueError:  # not the main thread
+            pass
+    try:
+        size = snapshot.save_file(path)
+    except (snapshot.SnapshotError, OSError) as error:
+        print(f"mlmocks-server: state NOT saved to {path}: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(1) from None
+    print(f"mlmocks-server: state saved to {path} ({size} bytes)", file=sys.stderr, flush=True)
 
 
 def _is_loopback(host: str) -> bool:

@@ -70,6 +70,16 @@ class ServiceBackend(BaseBackend):
         """The jobs not finished when last settled."""
         return self._unfinished_jobs
 
+    def tracked_jobs(self) -> list[Job]:
+        """Every job the job control can find here (not retired), each once, oldest
+        first: what the jobs page lists."""
+        found: dict[int, Job] = {}
+        for known in self._jobs.values():
+            for job in known:
+                if not job.retired:
+                    found.setdefault(id(job), job)
+        return sorted(found.values(), key=lambda job: job.creation_time)
+
     def arn(self, resource: str) -> str:
         return f"arn:{self.partition}:{self.ARN_SERVICE}:{self.region_name}:{self.account_id}:{resource}"
 

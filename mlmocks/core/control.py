@@ -16,11 +16,14 @@ end, ``/moto-api/reset``) clears them with everything else.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import inspect
 import json
 import logging
 import math
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, Literal
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -42,6 +45,8 @@ MAX_TEXT = 2048
 #: Control requests over HTTP: the largest body and the deepest JSON nesting read.
 MAX_CONTROL_BODY = 256 * 1024
 MAX_NESTING = 32
+#: ``restore`` over HTTP carries a whole snapshot (base64): its body may be this large.
+MAX_RESTORE_BODY = 64 * 1024 * 1024
 
 log = logging.getLogger("mlmocks")
 
@@ -171,6 +176,55 @@ def _service_method(name: str) -> Callable[..., Any]:
     return method
 
 
+def _stoppable(job: Job) -> bool:
+    lifecycle = job.LIFECYCLE
+    status = job.status
+    return bool(lifecycle.stopping) and status not in lifecycle.terminal and status not in lifecycle.stopping
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _row(service: str, account: str, region: str, job: Job) -> dict[str, Any]:
+    """What the jobs page shows of one job (the caller holds its backend's lock)."""
+    lifecycle = job.LIFECYCLE
+    identifiers = [str(identifier) for identifier in job.identifiers()]
+    arns = [identifier for identifier in identifiers if identifier.startswith("arn:")]
+    names = [identifier for identifier in identifiers if not identifier.startswith("arn:")]
+    status = job.status
+    next_status = job.next_status
+    return {
+        "service": service,
+        "kind": lifecycle.kind,
+        "account": account,
+        "region": region,
+        # What the control's job argument takes: the first identifier.
+        "job": identifiers[0] if identifiers else "",
+        "name": names[0] if names else None,
+        "arn": arns[0] if arns else None,
+        "identifiers": identifiers,
+        "status": status,
+        "created": _time(job.creation_time),
+        "updated": _time(job.last_modified_time),
+        "ended": _time(job.end_time),
+        "failure": job.failure,
+        "destined_failure": job.destined_failure if status != lifecycle.failed else None,
+        "finished": status in lifecycle.terminal,
+        "actions": {
+            "advance": next_status,
+            "fail": job.can_fail,
+            "stop": lifecycle.stopping[0] if _stoppable(job) else None,
+        },
+    }
+
+
+def _searchable(row: dict[str, Any]) -> str:
+    parts = [row["kind"], row["account"], row["region"], row["status"], *row["identifiers"],
+             row["failure"] or "", row["destined_failure"] or ""]
+    return "\n".join(parts).lower()
+
+
 class JobControl:
     """Steer mlmocks' jobs from a test, in this process."""
 
@@ -265,6 +319,105 @@ class JobControl:
         _check_kind(kind)
         state_manager.unset_transition(kind)
 
+    def stop(self, kind: str, job: str) -> str:
+        """Walk a running job through its kind's stopping statuses (what the service's
+        Stop, Cancel or, where that is its only way out, Delete walks), whatever the
+        service would check first. Returns the status it enters."""
+        found = _find_jobs(kind, job)
+        if not found:
+            raise ControlError(f"no {kind} job known as {job!r}")
+        status = ""
+        for backend, match in found:
+            with backend.lock:
+                if not _stoppable(match):
+                    if not match.LIFECYCLE.stopping:
+                        raise ControlError(f"{kind} jobs cannot be stopped: the service has no stopping statuses")
+                    raise ControlError(f"cannot stop {kind} {job!r}: it is {match.status}")
+                match.begin_stopping()
+                backend.track_job(match)  # settled again until it ends
+                status = match.status
+        return status
+
+    def jobs(self, service: str | None = None, status: str | None = None, text: str | None = None) -> list[dict[str, Any]]:
+        """Every job and long-running resource of every service that the job control
+        can act on (in every account and region), as plain data: what the jobs page
+        shows. ``service`` and ``status`` keep those equal to them; ``text`` those that
+        contain it (case-insensitively) in their kind, names, ARN, account, region or
+        failure message. A look here is not a describe: ``manual`` progressions are not
+        moved on (``immediate`` and ``time`` ones are, as by any look)."""
+        _text("service", service, optional=True)
+        _text("status", status, optional=True)
+        _text("text", text, optional=True)
+        all_specs = registry.specs()
+        if service is not None and service not in all_specs:
+            raise ControlError(f"unknown service {service!r}; services: {', '.join(all_specs)}")
+        needle = text.lower() if text is not None else None
+        rows = []
+        for spec in all_specs.values():
+            if service is not None and spec.service != service:
+                continue
+            for account, region, backend in list(spec.backends().iter_backends()):
+                with backend.lock:  # type: ignore[attr-defined]
+                    for found in backend.tracked_jobs():  # type: ignore[attr-defined]
+                        row = _row(spec.service, account, region, found)
+                        if status is not None and row["status"] != status:
+                            continue
+                        if needle is not None and needle not in _searchable(row):
+                            continue
+                        rows.append(row)
+        return rows
+
+    def progressions(self) -> dict[str, dict[str, Any]]:
+        """Each job kind's service and progression now (``progression``, with ``times``
+        or ``seconds`` where it has them)."""
+        result = {}
+        for kind in registry.job_kinds():
+            spec = registry.spec_for_kind(kind)
+            transition = dict(state_manager.get_transition(kind))
+            transition.setdefault("progression", "immediate")
+            result[kind] = {"service": spec.service if spec else "", **transition}
+        return result
+
+    def snapshot(self) -> bytes:
+        """mlmocks' whole state (every service's resources and jobs, tags, client tokens,
+        failure rules, progressions) as the bytes of a state file (core/snapshot.py)."""
+        from . import snapshot
+
+        try:
+            return snapshot.snapshot()
+        except snapshot.SnapshotError as error:
+            raise ControlError(str(error)) from None
+
+    def restore(self, data: bytes) -> None:
+        """Put mlmocks' state back to a ``snapshot()``'s, in place of all of it now; data
+        that is corrupt, cut short or of another version is refused (ControlError says
+        why) and nothing changes."""
+        from . import snapshot
+
+        if not isinstance(data, (bytes, bytearray)):
+            raise ControlError(f"data must be bytes, not {type(data).__name__}")
+        try:
+            snapshot.restore(bytes(data))
+        except snapshot.SnapshotError as error:
+            raise ControlError(str(error)) from None
+
+    def save(self, path: str | None = None) -> dict[str, Any]:
+        """Write mlmocks' state to ``path`` (default: the file ``mlmocks-server --state``
+        keeps it in) atomically; returns the path and its size."""
+        from . import snapshot
+
+        _text("path", path, optional=True)
+        target = path or snapshot.state_file
+        if target is None:
+            raise ControlError("no state file to save to: start mlmocks-server with --state FILE, or name a path")
+        try:
+            size = snapshot.save_file(target)
+        except snapshot.SnapshotError as error:
+            raise ControlError(str(error)) from None
+        except OSError as error:
+            raise ControlError(f"cannot write {target}: {error.strerror or error}") from None
+        return {"path": target, "bytes": size}
+
     def reset(self) -> None:
         """Forget every job, resource and failure rule (moto's reset, as
         ``POST /moto-api/reset``: moto's own services too) and put every job kind back
@@ -286,7 +439,28 @@ _REMOTE_METHODS = {
     "set_progression": ("kind", "progression", "times", "seconds"),
     "reset_progression": ("kind",),
     "reset": (),
+    "stop": ("kind", "job"),
+    "jobs": ("service", "status", "text"),
+    "progressions": (),
+    # Snapshots travel as base64 text (see _WIRE); save writes only the server's own file.
+    "snapshot": (),
+    "restore": ("data",),
+    "save": (),
 }
+#: How a method's bytes travel in JSON: (argument decoder, result encoder).
+_WIRE: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], Callable[[Any], Any]]] = {
+    "snapshot": (lambda arguments: arguments, lambda data: base64.b64encode(data).decode("ascii")),
+    "restore": (lambda arguments: {**arguments, "data": _base64_argument(arguments.get("data"))}, lambda result: result),
+}
+
+
+def _base64_argument(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise ControlError(f"data must be base64 text, not {type(value).__name__}")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ControlError("data is not base64 text") from None
 
 
 def handle_control_request(path: str, body: bytes) -> tuple[int, dict[str, str], str]:
@@ -300,7 +474,7 @@ def handle_control_request(path: str, body: bytes) -> tuple[int, dict[str, str],
             {"message": f"unknown control method {method!r}; methods: {', '.join(methods)}"}
         )
     try:
-        arguments = _arguments(body)
+        arguments = _arguments(body, MAX_RESTORE_BODY if method == "restore" else MAX_CONTROL_BODY)
         if service_method is not None:
             inspect.signature(service_method).bind(**arguments)
             result = service_method(**arguments)
@@ -309,7 +483,8 @@ def handle_control_request(path: str, body: bytes) -> tuple[int, dict[str, str],
             if unknown:
                 raise ValueError(f"unknown arguments: {', '.join(sorted(unknown))}")
             inspect.signature(getattr(JobControl, method)).bind(None, **arguments)
-            result = getattr(JobControl(), method)(**arguments)
+            decode, encode = _WIRE.get(method, (lambda given: given, lambda result: result))
+            result = encode(getattr(JobControl(), method)(**decode(arguments)))
     except (ControlError, ValueError, TypeError) as error:
         return 400, headers, json.dumps({"message": str(error)[:4096]})
     except Exception as bug:  # noqa: BLE001 - a bug must not leak a traceback
@@ -318,11 +493,11 @@ def handle_control_request(path: str, body: bytes) -> tuple[int, dict[str, str],
     return 200, headers, json.dumps({"result": result})
 
 
-def _arguments(body: bytes) -> dict[str, Any]:
+def _arguments(body: bytes, limit: int = MAX_CONTROL_BODY) -> dict[str, Any]:
     """The JSON object of a control request's arguments, within the size and nesting
     bounds (ValueError names what is wrong)."""
-    if len(body) > MAX_CONTROL_BODY:
-        raise ValueError(f"a control request's body is at most {MAX_CONTROL_BODY} bytes, not {len(body)}")
+    if len(body) > limit:
+        raise ValueError(f"a control request's body is at most {limit} bytes, not {len(body)}")
     try:
         text = body.decode("utf-8") if body else "{}"
     except UnicodeDecodeError:
@@ -420,3 +595,22 @@ class RemoteJobControl:
 
     def reset(self) -> None:
         self._call("reset")
+
+    def stop(self, kind: str, job: str) -> str:
+        return self._call("stop", kind=kind, job=job)
+
+    def jobs(self, service: str | None = None, status: str | None = None, text: str | None = None) -> list[dict[str, Any]]:
+        return self._call("jobs", service=service, status=status, text=text)
+
+    def progressions(self) -> dict[str, dict[str, Any]]:
+        return self._call("progressions")
+
+    def snapshot(self) -> bytes:
+        return base64.b64decode(self._call("snapshot"))
+
+    def restore(self, data: bytes) -> None:
+        self._call("restore", data=base64.b64encode(data).decode("ascii"))
+
+    def save(self) -> dict[str, Any]:
+        """Have the server write its state to its ``--state`` file now."""
+        return self._call("save")

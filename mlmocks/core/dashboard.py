@@ -179,3 +179,47 @@ def _plain(value: Any) -> Any:
         plains = [_plain(item) for item in value]
         return _SKIP if any(plain is _SKIP for plain in plains) else plains
     return _SKIP
+
+
+# -- the jobs page (mlmocks-server's /mlmocks/) ----------------------------------------------
+
+#: Where mlmocks-server serves the jobs page: plain HTML, CSS and a script shipped in
+#: the package (``mlmocks/static``), which call the job control at ``/mlmocks-api/``.
+PAGE_PATH = "/mlmocks/"
+_PAGE_FILES = {
+    "": ("index.html", "text/html; charset=utf-8"),
+    "index.html": ("index.html", "text/html; charset=utf-8"),
+    "jobs.css": ("jobs.css", "text/css; charset=utf-8"),
+    "jobs.js": ("jobs.js", "text/javascript; charset=utf-8"),
+}
+#: The page may load its own files and call its own server, nothing else; no other page
+#: may frame it (its buttons change state).
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def page_response(path: str, method: str) -> tuple[int, dict[str, str], bytes]:
+    """Answer a request for the jobs page or one of its files: (status, headers, body)."""
+    import json
+    from importlib import resources
+
+    if method not in ("GET", "HEAD"):
+        body = json.dumps({"__type": "MethodNotAllowed", "message": f"{path[:200]} takes GET only"}).encode()
+        return 405, {"Content-Type": "application/json", "Allow": "GET, HEAD"}, body
+    if path == PAGE_PATH.rstrip("/"):
+        return 308, {"Location": PAGE_PATH}, b""
+    found = _PAGE_FILES.get(path[len(PAGE_PATH):])
+    if found is None:
+        body = json.dumps({"__type": "NotFound", "message": f"no page {path[:200]}"}).encode()
+        return 404, {"Content-Type": "application/json"}, body
+    name, content_type = found
+    content = resources.files("mlmocks").joinpath("static").joinpath(name).read_bytes()
+    return 200, {**_PAGE_HEADERS, "Content-Type": content_type}, content

@@ -142,6 +142,30 @@ class Job:
     def is_finished(self) -> bool:
         return self.status in self.LIFECYCLE.terminal
 
+    @property
+    def destined_failure(self) -> str | None:
+        """The message the job control destined the job to fail with (before it fails,
+        and after), if any."""
+        return self._failure_message
+
+    @property
+    def next_status(self) -> str | None:
+        """The status a step would move the job to (None: at the end of its path)."""
+        position = self._position + 1
+        return self._path[position] if position < len(self._path) else None
+
+    @property
+    def can_fail(self) -> bool:
+        """Whether the job may still be destined to fail: its kind has a failure status
+        and the job is on its way to success (not finished, stopping or deleting)."""
+        lifecycle = self.LIFECYCLE
+        current = self.status
+        return (
+            lifecycle.failed is not None
+            and self._path[: self._position + 1] == list(lifecycle.happy_path[: self._position + 1])
+            and current not in lifecycle.terminal
+        )
+
     def step(self) -> str:
         """Move one status on now, whatever the progression (a test author's push)."""
         if self._position + 1 < len(self._path):

@@ -83,6 +83,8 @@ __all__ = [
     "moto_holds_sagemaker_arn",
     "moto_url_paths",
     "put_backends_first",
+    "replace_backends",
+    "backends_held",
     "reset_moto",
     "restore_transitions",
     "show_on_dashboard",
@@ -139,6 +141,26 @@ def put_backends_first(backends: BackendDict[Any], create: Callable[[], None]) -
         if new and backends in instances:
             instances.remove(backends)
             instances.insert(0, backends)
+
+
+def backends_held(backends: BackendDict[Any]) -> dict[str, dict[str, Any]]:
+    """Every backend a BackendDict holds now (account -> region -> backend), read under
+    moto's lock (no backend is made)."""
+    with backend_lock:
+        return {account: dict(regions.items()) for account, regions in backends.items()}
+
+
+def replace_backends(backends: BackendDict[Any], held: dict[str, dict[str, Any]]) -> None:
+    """Put ``held`` (account -> region -> backend) in place of every backend that
+    ``backends`` holds: each account's backends as moto makes them (and lists them for
+    its reset), each region's backend the one given, not a new one."""
+    with backend_lock:
+        backends.clear()
+        for account, regions in held.items():
+            account_backends = backends[account]
+            for region, backend in regions.items():
+                # AccountSpecificBackend.__getitem__ would make one: set it as a dict.
+                dict.__setitem__(account_backends, region, backend)
 
 
 def insert_url_patterns(patterns: list[tuple[str, re.Pattern[str]]]) -> None:

@@ -69,6 +69,22 @@ def test_backends_can_be_put_first_among_motos() -> None:
         instances.remove(probe)
 
 
+def test_backends_can_be_read_and_replaced_whole() -> None:
+    class _Backend(BaseBackend):
+        pass
+
+    backends = BackendDict(_Backend, "mlmocks-compat-replace", use_boto3_regions=False, additional_regions=["aws"])
+    old = backends["111111111111"]["aws"]
+    assert moto_compat.backends_held(backends) == {"111111111111": {"aws": old}}
+    new = _Backend("eu-west-1", "222222222222")
+    moto_compat.replace_backends(backends, {"222222222222": {"eu-west-1": new}})
+    assert moto_compat.backends_held(backends) == {"222222222222": {"eu-west-1": new}}
+    assert backends["222222222222"]["eu-west-1"] is new  # not made anew
+    instances = BackendDict._instances  # type: ignore[misc]
+    assert backends in instances  # so moto's reset clears it
+    instances.remove(backends)
+
+
 @mock_mljobs
 def test_sagemaker_arn_lookup_tells_motos_resources_from_others() -> None:
     sagemaker = boto3.client("sagemaker", region_name="us-east-1")

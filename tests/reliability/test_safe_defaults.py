@@ -91,6 +91,21 @@ FORBIDDEN_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "lo
 #: The places mlmocks names a path, all inside the package: the service models it reads,
 #: and the folder of models it lends botocore (mlmocks/data).
 PATHS_ALLOWED_IN = {"mlmocks/core/spec.py", "mlmocks/data/__init__.py"}
+#: The exceptions, each for one reason: the state file an operator names
+#: (``mlmocks-server --state``; read with an unpickler that makes only mlmocks' classes and
+#: plain values, tests/server/test_state.py), and the jobs page's own files in the package
+#: (named from a fixed table, never by request text).
+ALLOWED = {
+    "mlmocks/core/snapshot.py": ("imports pickle", "imports tempfile", "calls _Unpickler(io.BytesIO(payload)).load",
+                                 "builds a path with os.path.dirname", "builds a path with os.path.abspath",
+                                 "calls open", "calls os.unlink"),
+    "mlmocks/core/dashboard.py": ("calls resources.files('mlmocks').joinpath('static').joinpath(name).read_bytes",),
+}
+
+
+def _allowed(finding: str) -> bool:
+    place, _, what = finding.partition(": ")
+    return what in ALLOWED.get(place.split(":")[0], ())
 
 
 def test_the_package_evaluates_nothing_and_opens_no_file() -> None:
@@ -117,6 +132,7 @@ def test_the_package_evaluates_nothing_and_opens_no_file() -> None:
                     found.append(f"{relative}:{node.lineno}: calls {owner}.{function.attr}")
                 if owner.startswith("os.path") and relative not in PATHS_ALLOWED_IN:
                     found.append(f"{relative}:{node.lineno}: builds a path with {owner}.{function.attr}")
+    found = [finding for finding in found if not _allowed(finding)]
     assert not found, found
 
 
