@@ -11,7 +11,7 @@ from typing import Any
 from mlmocks.core.backend import random_id
 from mlmocks.core.jobs import Job, Lifecycle
 from mlmocks.core.listing import Page, Store, within
-from mlmocks.core.tags import Tagged, tag_dict, tag_list
+from mlmocks.core.tags import tag_dict, tag_list
 
 from .custom_models import CUSTOM_MODEL_ARN, CustomModel, CustomModels
 from .exceptions import AccessDeniedException, ResourceNotFoundException, ValidationException
@@ -47,7 +47,6 @@ class ModelCopyJob(Job):
         self.target_model_arn = backend.custom_model_arn(source.base_model_arn)
         self.target_model_kms_key_arn = target_model_kms_key_arn
         self.target_model_tags = target_model_tags
-        self.tags: dict[str, str] = {}
         super().__init__()
 
     def identifiers(self) -> tuple[str, ...]:
@@ -152,9 +151,6 @@ class ModelCopyJobs(CustomModels):
             isinstance(job, ModelCopyJob) and job.target_model_name == name
             for job in self.unfinished_jobs()
         )
-
-    def model_resource(self, arn: str) -> Tagged | None:
-        return self.copy_jobs.get(arn) or super().model_resource(arn)
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -173,6 +173,8 @@ class CustomModelDeployments(CustomModels):
                 f"The custom model deployment {deployment.model_deployment_name} is already being updated"
             )
         self._deployable(model_arn, "modelArn")
+        if deployment.update is not None:
+            deployment.update.retired = True  # the job control finds the newest update
         deployment.update = DeploymentUpdate(deployment, model_arn)
         self.track_job(deployment.update)
         return deployment

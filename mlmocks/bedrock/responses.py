@@ -16,7 +16,6 @@ _OUR_RESOURCE_TYPES: tuple[str, ...] = (":model-import-job/", ":imported-model/"
 _OUR_RESOURCE_TYPES += (
     ":model-customization-job/",
     ":custom-model/",
-    ":model-copy-job/",
     ":provisioned-model/",
     ":custom-model-deployment/",
 )
