@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlmocks.core.errors import ServiceError
 from mlmocks.core.responses import ServiceResponse
+from mlmocks.core.spec import service_model
 from mlmocks.core.tags import TagOperations
 
 from .exceptions import ValidationException
@@ -60,6 +62,14 @@ class BedrockResponse(TagOperations, ServiceResponse[BedrockBackend]):
     def delete_imported_model(self, model_identifier: str) -> dict[str, Any]:
         self.backend.delete_imported_model(model_identifier)
         return {}
+
+    def token_conflict(self, operation: str, member: str, token: str, arguments: dict[str, Any]) -> ServiceError:
+        """A client token used again with other parameters: ConflictException where the
+        operation models it, else ValidationException (CreateProvisionedModelThroughput,
+        CreateModelCopyJob and CreateCustomModelDeployment have no ConflictException)."""
+        error = super().token_conflict(operation, member, token, arguments)
+        modeled = {shape.name for shape in service_model(self.SERVICE).operation_model(operation).error_shapes}
+        return error if error.code in modeled else ValidationException(error.message)
 
     # -- model customization jobs (customization_jobs.py) ----------------------------------
 

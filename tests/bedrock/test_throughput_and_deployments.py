@@ -330,3 +330,32 @@ def test_moto_bedrock_operations_still_work(aws: Aws) -> None:
     bedrock.delete_model_invocation_logging_configuration()
     assert not bedrock.get_model_invocation_logging_configuration().get("loggingConfig")
     assert [m["modelName"] for m in bedrock.list_custom_models()["modelSummaries"]] == ["model-1"]
+
+
+def test_client_tokens_on_throughputs_deployments_and_copies(aws: Aws) -> None:
+    bedrock = aws.client("bedrock")
+    model = custom_model(bedrock)
+    first = bedrock.create_provisioned_model_throughput(
+        modelUnits=1, provisionedModelName="pt", modelId=BASE, clientRequestToken="pt-token"
+    )["provisionedModelArn"]
+    again = bedrock.create_provisioned_model_throughput(
+        modelUnits=1, provisionedModelName="pt", modelId=BASE, clientRequestToken="pt-token"
+    )["provisionedModelArn"]
+    assert again == first
+    # These operations model no ConflictException: a reused token is a validation error.
+    with pytest.raises(bedrock.exceptions.ValidationException) as info:
+        bedrock.create_provisioned_model_throughput(
+            modelUnits=2, provisionedModelName="pt", modelId=BASE, clientRequestToken="pt-token"
+        )
+    assert "clientRequestToken" in str(info.value)
+    dep = bedrock.create_custom_model_deployment(modelDeploymentName="dep", modelArn=model, clientRequestToken="d-token")
+    assert bedrock.create_custom_model_deployment(
+        modelDeploymentName="dep", modelArn=model, clientRequestToken="d-token"
+    )["customModelDeploymentArn"] == dep["customModelDeploymentArn"]
+    with pytest.raises(bedrock.exceptions.ValidationException):
+        bedrock.create_custom_model_deployment(modelDeploymentName="dep-2", modelArn=model, clientRequestToken="d-token")
+    west = aws.client("bedrock", region="us-west-2")
+    job = west.create_model_copy_job(sourceModelArn=model, targetModelName="c", clientRequestToken="c-token")["jobArn"]
+    assert west.create_model_copy_job(sourceModelArn=model, targetModelName="c", clientRequestToken="c-token")["jobArn"] == job
+    assert len(west.list_model_copy_jobs()["modelCopyJobSummaries"]) == 1
+    assert len(bedrock.list_provisioned_model_throughputs()["provisionedModelSummaries"]) == 1
