@@ -44,7 +44,7 @@ class ModelCopyJob(Job):
         self.source_account_id = source_model_arn.split(":")[4]
         self.target_model_name = target_model_name
         # The copy's ARN is known (and shown) from the start.
-        self.target_model_arn = backend.custom_model_arn(source.base_model_arn)
+        self.target_model_arn = backend.custom_model_arn(source.foundation_model_arn)
         self.target_model_kms_key_arn = target_model_kms_key_arn
         self.target_model_tags = target_model_tags
         super().__init__()

@@ -72,11 +72,15 @@ class CustomModel:
         validation_metrics: list[dict[str, float]] | None = None,
         customization_config: dict[str, Any] | None = None,
         creation: CustomModelCreation | None = None,
+        foundation_model_arn: str | None = None,
     ) -> None:
         self.model_arn = model_arn
         self.model_name = model_name
         self.owner_account_id = owner_account_id
         self.base_model_arn = base_model_arn
+        #: The foundation model under it all: the base model itself, or, for a model
+        #: customized from a custom model, that model's foundation model.
+        self.foundation_model_arn = foundation_model_arn or base_model_arn
         self.customization_type = customization_type
         self.creation_time = creation_time
         self.tags = tags
@@ -97,10 +101,6 @@ class CustomModel:
     def model_status(self) -> str:
         return self.creation.status if self.creation is not None else "Active"
 
-    @property
-    def foundation_model_arn(self) -> str:
-        return self.base_model_arn
-
     def summary(self) -> dict[str, Any]:
         return {
             "modelArn": self.model_arn,
@@ -108,7 +108,7 @@ class CustomModel:
             "creationTime": self.creation_time,
             "baseModelArn": self.base_model_arn,
             # The ModelName shape: provider.model, without version or context.
-            "baseModelName": model_id_of(self.base_model_arn).split(":")[0],
+            "baseModelName": model_id_of(self.foundation_model_arn).split(":")[0],
             "customizationType": self.customization_type,
             "ownerAccountId": self.owner_account_id,
             "modelStatus": self.model_status,
@@ -144,7 +144,12 @@ class CustomModel:
             model_name=model_name,
             owner_account_id=self.owner_account_id,
             # The same foundation model, in the copy's region.
-            base_model_arn=target.foundation_arn(model_id_of(self.base_model_arn)),
+            base_model_arn=(
+                target.foundation_arn(model_id_of(self.base_model_arn))
+                if self.base_model_arn == self.foundation_model_arn
+                else self.base_model_arn
+            ),
+            foundation_model_arn=target.foundation_arn(model_id_of(self.foundation_model_arn)),
             customization_type=self.customization_type,
             creation_time=at,
             tags=tags,
@@ -221,10 +226,10 @@ class CustomModels(ServiceBackend):
         self.custom_models.add(model.model_arn, model, aliases=(model.model_name,))
         return model
 
-    def custom_model_arn(self, base_model_arn: str | None) -> str:
-        """A new custom model ARN: ``custom-model/<base model id>/<id>``, or
+    def custom_model_arn(self, foundation_model_arn: str | None) -> str:
+        """A new custom model ARN: ``custom-model/<foundation model id>/<id>``, or
         ``custom-model/imported/<id>`` for weights from S3."""
-        base = model_id_of(base_model_arn) if base_model_arn else "imported"
+        base = model_id_of(foundation_model_arn) if foundation_model_arn else "imported"
         return self.arn(f"custom-model/{base}/{random_id()}")
 
     def custom_model_name_taken(self, name: str) -> bool:

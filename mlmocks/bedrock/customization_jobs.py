@@ -30,6 +30,8 @@ class Hyperparameter:
     low: float
     high: float
     integer: bool = True
+    #: Whether ``Auto`` is a value (the service picks one from the data set's size).
+    auto: bool = False
 
 
 def _titan_text(epochs: int, batch: int, rate: tuple[float, float], warmup: int) -> dict[str, Hyperparameter]:
@@ -61,7 +63,7 @@ BASE_MODELS: dict[str, tuple[frozenset[str], dict[str, Hyperparameter]]] = {
     "amazon.titan-embed-image-v1:0": (
         frozenset({"FINE_TUNING"}),
         {
-            "epochCount": Hyperparameter(1, 100),
+            "epochCount": Hyperparameter(1, 100, auto=True),
             "batchSize": Hyperparameter(256, 9216),
             "learningRate": Hyperparameter(5e-8, 1.0, integer=False),
         },
@@ -99,6 +101,8 @@ def check_hyperparameters(base_model: str, customization_type: str, hyper_parame
                 f"The hyperparameter {name} is not supported for {base_model}; "
                 f"supported: {', '.join(parameters)}"
             )
+        if text == "Auto" and rule.auto:
+            continue
         try:
             value = float(text) if not rule.integer else int(text)
         except ValueError:
@@ -121,6 +125,7 @@ class ModelCustomizationJob(Job):
         custom_model_name: str,
         role_arn: str,
         base_model_arn: str,
+        base_custom_model_arn: str | None,
         customization_type: str,
         training_data_config: dict[str, Any],
         validation_data_config: dict[str, Any] | None,
@@ -137,7 +142,10 @@ class ModelCustomizationJob(Job):
         self.job_arn = backend.arn(f"model-customization-job/{model_id_of(base_model_arn)}/{random_id()}")
         self.custom_model_name = custom_model_name
         self.role_arn = role_arn
+        #: The foundation model (GetModelCustomizationJob's baseModelArn is one).
         self.base_model_arn = base_model_arn
+        #: The custom model customized further, if the base was one.
+        self.base_custom_model_arn = base_custom_model_arn
         self.customization_type = customization_type
         self.training_data_config = training_data_config
         self.validation_data_config = validation_data_config
@@ -157,7 +165,9 @@ class ModelCustomizationJob(Job):
     @property
     def training_metrics(self) -> dict[str, float]:
         # Deterministic: the more epochs, the lower the loss.
-        epochs = int(self.hyper_parameters.get("epochCount", "2") or 2)
+        # (Auto, or a model whose hyperparameters are not checked: two epochs.)
+        given = self.hyper_parameters.get("epochCount", "")
+        epochs = int(given) if given.isdecimal() and len(given) < 6 else 2
         return {"trainingLoss": round(1.0 / (1 + epochs), 6)}
 
     @property
@@ -225,7 +235,8 @@ class ModelCustomizationJob(Job):
                     model_arn=self.backend.custom_model_arn(self.base_model_arn),
                     model_name=self.custom_model_name,
                     owner_account_id=self.backend.account_id,
-                    base_model_arn=self.base_model_arn,
+                    base_model_arn=self.base_custom_model_arn or self.base_model_arn,
+                    foundation_model_arn=self.base_model_arn,
                     customization_type=self.customization_type,
                     creation_time=at,
                     tags=dict(self.custom_model_tags),
@@ -270,9 +281,8 @@ class ModelCustomizationJobs(CustomModels):
     ) -> ModelCustomizationJob:
         base_model_arn, base_custom = self.resolve_model(base_model_identifier, "baseModelIdentifier")
         if base_custom is not None:
-            raise ValidationException(
-                f"baseModelIdentifier {base_model_identifier} is a custom model; mlmocks customizes foundation models only"
-            )
+            # A custom model customized further: on the same foundation model.
+            base_model_arn = base_custom.foundation_model_arn
         customization_type = customization_type or "FINE_TUNING"
         if customization_type == "IMPORTED":
             raise ValidationException("customizationType IMPORTED is not a customization a job performs")
@@ -293,6 +303,7 @@ class ModelCustomizationJobs(CustomModels):
             custom_model_name=custom_model_name,
             role_arn=role_arn,
             base_model_arn=base_model_arn,
+            base_custom_model_arn=base_custom.model_arn if base_custom is not None else None,
             customization_type=customization_type,
             training_data_config=training_data_config,
             validation_data_config=validation_data_config,

@@ -155,7 +155,8 @@ def test_hyperparameters_and_customization_types_are_checked(aws: Aws) -> None:
     # In range, and a model whose hyperparameters the docs do not state, are accepted.
     create_job(bedrock, hyperParameters={"epochCount": "10", "learningRateWarmupSteps": "250"})
     create_job(bedrock, name="tune-2", model="model-2", baseModelIdentifier="meta.llama3-1-8b-instruct-v1:0:128k",
-               hyperParameters={"anything": "1"})
+               hyperParameters={"anything": "1", "epochCount": "many"})
+    assert bedrock.get_model_customization_job(jobIdentifier="tune-2")["trainingMetrics"]["trainingLoss"] > 0
     create_job(bedrock, name="tune-3", model="model-3", customizationType="CONTINUED_PRE_TRAINING")
     assert bedrock.get_custom_model(modelIdentifier="model-3")["customizationType"] == "CONTINUED_PRE_TRAINING"
 
@@ -325,3 +326,37 @@ def test_tags_on_jobs_and_models(aws: Aws) -> None:
         bedrock.tag_resource(resourceARN=model_arn, tags=[{"key": f"k{i}", "value": "v"} for i in range(200)])
     with pytest.raises(bedrock.exceptions.ResourceNotFoundException):
         bedrock.list_tags_for_resource(resourceARN=model_arn[:-12] + "aaaaaaaaaaaa")
+
+
+def test_a_custom_model_customized_further(aws: Aws) -> None:
+    bedrock = aws.client("bedrock")
+    create_job(bedrock)
+    first = bedrock.get_custom_model(modelIdentifier="model-1")["modelArn"]
+    create_job(bedrock, name="tune-2", model="model-2", baseModelIdentifier=first, hyperParameters={"epochCount": "1"})
+    job = bedrock.get_model_customization_job(jobIdentifier="tune-2")
+    # The job names the foundation model; the new model names the custom model it came from.
+    assert job["baseModelArn"] == BASE_ARN
+    assert JOB_ARN.match(job["jobArn"])
+    second = bedrock.get_custom_model(modelIdentifier="model-2")
+    assert second["baseModelArn"] == first
+    assert MODEL_ARN.match(second["modelArn"])
+    models = bedrock.list_custom_models
+    assert [m["modelName"] for m in models(baseModelArnEquals=first)["modelSummaries"]] == ["model-2"]
+    assert [m["modelName"] for m in models(baseModelArnEquals=BASE_ARN)["modelSummaries"]] == ["model-1"]
+    assert [m["modelName"] for m in models(foundationModelArnEquals=BASE_ARN)["modelSummaries"]] == ["model-2", "model-1"]
+    assert models(nameContains="model-2")["modelSummaries"][0]["baseModelName"] == "amazon.titan-text-express-v1"
+    # The foundation model's hyperparameter ranges still hold.
+    with pytest.raises(bedrock.exceptions.ValidationException):
+        create_job(bedrock, name="tune-3", model="model-3", baseModelIdentifier="model-2", hyperParameters={"epochCount": "99"})
+    # Served together: a throughput of the second model may move back to the first.
+    bedrock.create_provisioned_model_throughput(modelUnits=1, provisionedModelName="pt", modelId="model-2")
+    bedrock.update_provisioned_model_throughput(provisionedModelId="pt", desiredModelId=first)
+    assert bedrock.get_provisioned_model_throughput(provisionedModelId="pt")["modelArn"] == first
+
+
+def test_auto_epochs_where_the_docs_allow_them(aws: Aws) -> None:
+    bedrock = aws.client("bedrock")
+    create_job(bedrock, baseModelIdentifier="amazon.titan-embed-image-v1:0", hyperParameters={"epochCount": "Auto"})
+    assert bedrock.get_model_customization_job(jobIdentifier="tune-1")["status"] == "Completed"
+    with pytest.raises(bedrock.exceptions.ValidationException):
+        create_job(bedrock, name="tune-2", model="model-2", hyperParameters={"epochCount": "Auto"})
