@@ -156,6 +156,11 @@ class ProvisionedThroughputs(CustomModels):
             )
         desired_arn = None
         if desired_model_id is not None:
+            if throughput.model_arn == throughput.foundation_model_arn:
+                raise ValidationException(
+                    f"desiredModelId cannot be given: the provisioned model {throughput.provisioned_model_name} "
+                    "serves a base model, whose model cannot be changed"
+                )
             desired_arn, custom = self.resolve_model(desired_model_id, "desiredModelId")
             if self._foundation_of(desired_arn, custom) != throughput.foundation_model_arn:
                 raise ValidationException(

@@ -135,13 +135,19 @@ def test_throughput_update_rename_and_delete(aws: Aws) -> None:
     bedrock.update_provisioned_model_throughput(provisionedModelId=arn, desiredModelId=BASE)
     aws.control.advance(PT_KIND, arn)
     assert bedrock.get_provisioned_model_throughput(provisionedModelId=arn)["modelArn"] == BASE_ARN
+    # Once it serves the base model, its model can change no more.
+    with pytest.raises(bedrock.exceptions.ValidationException) as info:
+        bedrock.update_provisioned_model_throughput(provisionedModelId=arn, desiredModelId=second)
+    assert "base model" in str(info.value)
+    bedrock.update_provisioned_model_throughput(provisionedModelId=arn, desiredProvisionedModelName="pt-base")
+    assert bedrock.get_provisioned_model_throughput(provisionedModelId="pt-base")["status"] == "InService"
 
     bedrock.delete_custom_model(modelIdentifier="model-1")  # no longer served
     assert bedrock.delete_provisioned_model_throughput(provisionedModelId=arn)["ResponseMetadata"]["HTTPStatusCode"] == 200
     with pytest.raises(bedrock.exceptions.ResourceNotFoundException):
         bedrock.get_provisioned_model_throughput(provisionedModelId=arn)
     with pytest.raises(bedrock.exceptions.ResourceNotFoundException):
-        bedrock.update_provisioned_model_throughput(provisionedModelId="pt-renamed", desiredProvisionedModelName="x")
+        bedrock.update_provisioned_model_throughput(provisionedModelId="pt-base", desiredProvisionedModelName="x")
 
 
 def test_commitment_blocks_delete_until_it_ends(decorator_aws: Aws) -> None:
