@@ -9,6 +9,15 @@ from mlmocks.core.registry import ServiceSpec
 SPEC = ServiceSpec(
     service="bedrock",
     url_bases=(r"https?://bedrock\.(.+)\.amazonaws\.com",),
-    job_kinds=("bedrock::model-import-job",),
+    job_kinds=(
+        "bedrock::model-import-job",
+        # customization, custom models, copies, throughput, deployments (bedrock-models)
+        "bedrock::model-customization-job",
+        "bedrock::custom-model",
+        "bedrock::model-copy-job",
+        "bedrock::provisioned-model-throughput",
+        "bedrock::custom-model-deployment",
+        "bedrock::custom-model-deployment-update",
+    ),
     moto_service="bedrock",
 )

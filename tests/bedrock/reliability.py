@@ -45,6 +45,57 @@ def job_names(bedrock: Any) -> list[str]:
     return [job["jobName"] for job in jobs]
 
 
+# -- customization, custom models, copies, throughput, deployments (bedrock-models) -------
+
+BASE = "amazon.titan-text-express-v1:0:8k"
+TRAINING = {"s3Uri": "s3://training-bucket/train.jsonl"}
+OUTPUT = {"s3Uri": "s3://output-bucket/out/"}
+setup_import_jobs = setup
+
+
+def setup_models(make: Make) -> dict[str, list[Any]]:
+    bedrock = client(make)
+    job = bedrock.create_model_customization_job(
+        jobName="fuzz-tune", customModelName="fuzz-custom", roleArn=ROLE, baseModelIdentifier=BASE,
+        trainingDataConfig=TRAINING, outputDataConfig=OUTPUT, hyperParameters={"epochCount": "2"},
+    )["jobArn"]
+    model = bedrock.get_custom_model(modelIdentifier="fuzz-custom")["modelArn"]
+    spare = bedrock.create_model_customization_job(
+        jobName="fuzz-tune-2", customModelName="fuzz-custom-2", roleArn=ROLE, baseModelIdentifier=BASE,
+        trainingDataConfig=TRAINING, outputDataConfig=OUTPUT,
+    )["jobArn"]
+    spare_model = bedrock.get_custom_model(modelIdentifier="fuzz-custom-2")["modelArn"]
+    copy_job = bedrock.create_model_copy_job(sourceModelArn=model, targetModelName="fuzz-copy")["jobArn"]
+    throughput = bedrock.create_provisioned_model_throughput(
+        modelUnits=1, provisionedModelName="fuzz-pt", modelId=model
+    )["provisionedModelArn"]
+    deployment = bedrock.create_custom_model_deployment(
+        modelDeploymentName="fuzz-deployment", modelArn=model
+    )["customModelDeploymentArn"]
+    return {
+        "jobIdentifier": ["fuzz-tune", job, "fuzz-tune-2", spare],
+        "modelIdentifier": ["fuzz-custom", model, "fuzz-custom-2", spare_model],
+        "resourceARN": [job, model, throughput, deployment],
+        "baseModelIdentifier": [BASE],
+        "trainingDataConfig": [TRAINING],
+        "outputDataConfig": [OUTPUT],
+        "sourceModelArn": [model],
+        "jobArn": [copy_job],
+        "modelArn": [model, spare_model],
+        "modelId": [BASE, model, "fuzz-custom-2"],
+        "desiredModelId": [BASE, spare_model],
+        "provisionedModelId": ["fuzz-pt", throughput],
+        "customModelDeploymentIdentifier": ["fuzz-deployment", deployment],
+    }
+
+
+def setup(make: Make) -> dict[str, list[Any]]:  # noqa: F811 - both families' resources
+    seeds = setup_import_jobs(make)
+    for member, values in setup_models(make).items():
+        seeds[member] = seeds.get(member, []) + values
+    return seeds
+
+
 FIXTURE = ReliabilityFixture(
     client=client,
     setup=setup,

@@ -55,13 +55,13 @@ def test_an_implemented_operation_marked_not_implemented_fails(script: ModuleTyp
 
 
 def test_an_operation_claimed_but_not_implemented_fails(script: ModuleType, committed: str) -> None:
-    text = committed.replace("- [ ] create_model_customization_job\n", "- [X] create_model_customization_job\n")
-    assert script.problems(text) == ["bedrock: create_model_customization_job is marked implemented but is not"]
+    text = committed.replace("- [ ] create_guardrail\n", "- [X] create_guardrail\n")
+    assert script.problems(text) == ["bedrock: create_guardrail is marked implemented but is not"]
 
 
 def test_operations_a_newer_botocore_adds_or_drops_do_not_fail(script: ModuleType, committed: str) -> None:
-    added = committed.replace("- [ ] create_model_customization_job\n", "- [ ] create_model_customization_job\n- [ ] some_future_operation\n")
-    dropped = committed.replace("- [ ] create_model_customization_job\n", "")
+    added = committed.replace("- [ ] create_guardrail\n", "- [ ] create_guardrail\n- [ ] some_future_operation\n")
+    dropped = committed.replace("- [ ] create_guardrail\n", "")
     assert script.problems(added) == [] and script.problems(dropped) == []
 
 
