@@ -118,7 +118,7 @@ class Candidate:
         self.steps = [
             {
                 "CandidateStepType": kind,
-                "CandidateStepArn": job.arn_of(f"{kind.rsplit('::', 1)[1].replace('Job', '').lower()}-job/{name}"),
+                "CandidateStepArn": job.arn_prefix + f"{kind.rsplit('::', 1)[1].replace('Job', '').lower()}-job/{name}",
                 "CandidateStepName": name,
             }
             for kind, name in steps
@@ -217,7 +217,9 @@ class AutoMLJob(Job):
         self.name = name
         self.version = version
         self.arn = backend.arn(f"automl-job/{name}")
-        self.arn_of = backend.arn
+        # The ARN of another resource of this account and region is this and its path (a
+        # string, not the backend's method: a snapshot pickles the job).
+        self.arn_prefix = backend.arn("")
         self.backend_region = backend.region_name
         self.input_data_config = input_data_config  # V2 channels
         self.output_data_config = output_data_config
