@@ -121,3 +121,21 @@ def test_moto_passthrough_still_applies(decorator_aws: Aws, monkeypatch: pytest.
     client.meta.events.register("before-send.bedrock", wire)
     assert [job["jobName"] for job in client.list_model_import_jobs()["modelImportJobSummaries"]] == ["real"]
     assert seen and seen[0].startswith("https://bedrock.")
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "Application/X-WWW-Form-Urlencoded; charset=utf-8", "application/json", ""])
+@pytest.mark.parametrize("body", [b"", b"jobName=x"])
+def test_request_built_as_moto_builds_it(content_type: str, body: bytes) -> None:
+    # An empty form body is one werkzeug's builder writes out itself: moto's path builds it.
+    from botocore.awsrequest import AWSPreparedRequest
+    from botocore.compat import HTTPHeaders
+
+    headers = HTTPHeaders()
+    if content_type:
+        headers["Content-Type"] = content_type
+    headers["X-Amz-Meta-Under_Score"] = "kept"
+    request = AWSPreparedRequest("POST", "https://bedrock.us-east-1.amazonaws.com/a%2Fb?x=1", headers, body, False)
+    assert direct.CHECK_REQUESTS  # the comparison with moto's request runs (tests/conftest.py)
+    built = direct._request(request)
+    form = content_type.split(";")[0].lower() in ("multipart/form-data", "application/x-www-form-urlencoded")
+    assert (built is None) == (form and not body)
