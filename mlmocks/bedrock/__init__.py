@@ -9,6 +9,10 @@ from mlmocks.core.registry import ServiceSpec
 SPEC = ServiceSpec(
     service="bedrock",
     url_bases=(r"https?://bedrock\.(.+)\.amazonaws\.com",),
-    job_kinds=("bedrock::model-import-job",),
+    job_kinds=(
+        "bedrock::model-import-job",
+        "bedrock::model-invocation-job",
+        "bedrock::evaluation-job",
+    ),
     moto_service="bedrock",
 )

@@ -6,14 +6,16 @@ from __future__ import annotations
 from mlmocks.core.tags import TaggingBackend, TagRules
 
 from . import SPEC
+from .evaluation_jobs import EvaluationJob, EvaluationJobs
 from .exceptions import ResourceNotFoundException, TooManyTagsException
 from .import_jobs import ImportedModel, ModelImportJob, ModelImportJobs
+from .invocation_jobs import ModelInvocationJob, ModelInvocationJobs
 
 #: Tags a resource may carry (the TagList shape's max).
 MAX_TAGS = 200
 
 
-class BedrockBackend(ModelImportJobs, TaggingBackend):
+class BedrockBackend(ModelImportJobs, ModelInvocationJobs, EvaluationJobs, TaggingBackend):
     ARN_SERVICE = "bedrock"
     TAG_RULES = TagRules(
         max_tags=MAX_TAGS,
@@ -22,8 +24,12 @@ class BedrockBackend(ModelImportJobs, TaggingBackend):
         ),
     )
 
-    def taggable(self, arn: str) -> ModelImportJob | ImportedModel:
-        resource = self.import_resource(arn)
+    def taggable(self, arn: str) -> ModelImportJob | ImportedModel | ModelInvocationJob | EvaluationJob:
+        resource: ModelImportJob | ImportedModel | ModelInvocationJob | EvaluationJob | None = self.import_resource(arn)
+        if resource is None:
+            resource = self.invocation_resource(arn)
+        if resource is None:
+            resource = self.evaluation_resource(arn)
         if resource is None:
             raise ResourceNotFoundException(f"The resource {arn} was not found")
         return resource

@@ -11,7 +11,12 @@ from mlmocks.core.tags import TagOperations
 from .exceptions import ValidationException
 from .models import BedrockBackend, bedrock_backends
 
-_OUR_RESOURCE_TYPES = (":model-import-job/", ":imported-model/")
+_OUR_RESOURCE_TYPES = (
+    ":model-import-job/",
+    ":imported-model/",
+    ":model-invocation-job/",
+    ":evaluation-job/",
+)
 
 
 class BedrockResponse(TagOperations, ServiceResponse[BedrockBackend]):
@@ -53,6 +58,45 @@ class BedrockResponse(TagOperations, ServiceResponse[BedrockBackend]):
     def delete_imported_model(self, model_identifier: str) -> dict[str, Any]:
         self.backend.delete_imported_model(model_identifier)
         return {}
+
+    # -- batch inference: model invocation jobs (invocation_jobs.py) --------------------
+
+    def create_model_invocation_job(self, **arguments: Any) -> dict[str, Any]:
+        # clientRequestToken is the idempotency token (the dispatcher honours it); the
+        # job shows it too.
+        token = self.params.get("clientRequestToken")
+        return {"jobArn": self.backend.create_model_invocation_job(client_request_token=token, **arguments).job_arn}
+
+    def get_model_invocation_job(self, job_identifier: str) -> dict[str, Any]:
+        return self.backend.get_model_invocation_job(job_identifier).observe().detail()
+
+    def list_model_invocation_jobs(self, **arguments: Any) -> dict[str, Any]:
+        page = self.backend.list_model_invocation_jobs(**arguments)
+        return {"invocationJobSummaries": [job.summary() for job in page.items], "nextToken": page.next_token}
+
+    def stop_model_invocation_job(self, job_identifier: str) -> dict[str, Any]:
+        self.backend.stop_model_invocation_job(job_identifier)
+        return {}
+
+    # -- evaluation jobs (evaluation_jobs.py) -----------------------------------------
+
+    def create_evaluation_job(self, **arguments: Any) -> dict[str, Any]:
+        return {"jobArn": self.backend.create_evaluation_job(**arguments).job_arn}
+
+    def get_evaluation_job(self, job_identifier: str) -> dict[str, Any]:
+        return self.backend.observe_evaluation_job(job_identifier).detail()
+
+    def list_evaluation_jobs(self, **arguments: Any) -> dict[str, Any]:
+        page = self.backend.list_evaluation_jobs(**arguments)
+        return {"jobSummaries": [job.summary() for job in page.items], "nextToken": page.next_token}
+
+    def stop_evaluation_job(self, job_identifier: str) -> dict[str, Any]:
+        self.backend.stop_evaluation_job(job_identifier)
+        return {}
+
+    def batch_delete_evaluation_job(self, job_identifiers: list[str]) -> dict[str, Any]:
+        errors, deleted = self.backend.batch_delete_evaluation_job(job_identifiers)
+        return {"errors": errors, "evaluationJobs": deleted}
 
 
 RESPONSE_CLASS = BedrockResponse
