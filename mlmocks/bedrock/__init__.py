@@ -13,6 +13,7 @@ SPEC = ServiceSpec(
         "bedrock::model-import-job",
         "bedrock::model-invocation-job",
         "bedrock::evaluation-job",
+        "bedrock::advanced-prompt-optimization-job",
     ),
     moto_service="bedrock",
 )

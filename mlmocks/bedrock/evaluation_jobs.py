@@ -22,6 +22,7 @@ from mlmocks.core.listing import Page, Store
 from mlmocks.core.moto_compat import s3_has_bucket, s3_objects, s3_put_object
 from mlmocks.core.tags import tag_dict
 
+from .deletion import batch_delete
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
 from .invocation_jobs import split_s3_uri
 from .listing import by_creation_time, job_filter
@@ -34,7 +35,6 @@ EVALUATION_JOB = Lifecycle(
     # BatchDeleteEvaluationJob walks Deleting; a deleted job is gone, so Deleted is never shown.
     other_ends=("Deleted",),
 )
-DELETING = ("Deleting", "Deleted")
 #: Statuses a job may be deleted in (the API reference: Failed, Completed, Stopped).
 DELETABLE = frozenset({"Completed", "Failed", "Stopped"})
 DEFAULT_APPLICATION_TYPE = "ModelEvaluation"
@@ -315,29 +315,7 @@ class EvaluationJobs(ServiceBackend):
 
     def batch_delete_evaluation_job(self, job_identifiers: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(errors, deleted jobs) as the output shape lists them."""
-        errors: list[dict[str, Any]] = []
-        deleted: list[dict[str, Any]] = []
-        for identifier in dict.fromkeys(job_identifiers):
-            job = self.evaluation_jobs.find(identifier)
-            if job is None:
-                errors.append({
-                    "jobIdentifier": identifier,
-                    "code": "ResourceNotFoundException",
-                    "message": f"The evaluation job {identifier} was not found",
-                })
-                continue
-            status = job.status
-            if status not in DELETABLE:
-                errors.append({
-                    "jobIdentifier": identifier,
-                    "code": "ValidationException",
-                    "message": f"The evaluation job {identifier} is {status}: only Completed, Failed or Stopped jobs can be deleted",
-                })
-                continue
-            job.walk_on(DELETING)
-            self.track_job(job)
-            deleted.append({"jobIdentifier": identifier, "jobStatus": DELETING[0]})
-        return errors, deleted
+        return batch_delete(self.evaluation_jobs, job_identifiers, DELETABLE, "evaluation job", self.track_job)
 
     def list_evaluation_jobs(
         self,

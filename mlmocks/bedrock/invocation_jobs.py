@@ -180,15 +180,19 @@ class ModelInvocationJob(Job):
     # -- lifecycle side effects ------------------------------------------------------
 
     def on_enter(self, status: str, at: datetime) -> None:
-        if status not in self.LIFECYCLE.terminal and status != "Stopping" and at >= self.job_expiration_time:
+        if status in ("Completed", "PartiallyCompleted"):
+            if self.inputs is not None:
+                self._write_output()
+            return
+        if self.ending != "Completed":
+            return  # stopping, or failing as a test author asked: nothing else to decide
+        if at >= self.job_expiration_time:
             self.route(["Expired"])
         elif status == "Validating":
             self._validate()
         elif status == "InProgress" and self.inputs is not None:
             if any(not record.ok for records in self.inputs.values() for record in records):
                 self.route(["PartiallyCompleted"])
-        elif status in ("Completed", "PartiallyCompleted") and self.inputs is not None:
-            self._write_output()
 
     def _validate(self) -> None:
         try:

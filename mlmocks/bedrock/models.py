@@ -3,19 +3,20 @@ mlmocks owns (the rest of Bedrock is moto's, on the same host)."""
 
 from __future__ import annotations
 
-from mlmocks.core.tags import TaggingBackend, TagRules
+from mlmocks.core.tags import Tagged, TaggingBackend, TagRules
 
 from . import SPEC
-from .evaluation_jobs import EvaluationJob, EvaluationJobs
+from .evaluation_jobs import EvaluationJobs
 from .exceptions import ResourceNotFoundException, TooManyTagsException
-from .import_jobs import ImportedModel, ModelImportJob, ModelImportJobs
-from .invocation_jobs import ModelInvocationJob, ModelInvocationJobs
+from .import_jobs import ModelImportJobs
+from .invocation_jobs import ModelInvocationJobs
+from .prompt_optimization_jobs import PromptOptimizationJobs
 
 #: Tags a resource may carry (the TagList shape's max).
 MAX_TAGS = 200
 
 
-class BedrockBackend(ModelImportJobs, ModelInvocationJobs, EvaluationJobs, TaggingBackend):
+class BedrockBackend(ModelImportJobs, ModelInvocationJobs, EvaluationJobs, PromptOptimizationJobs, TaggingBackend):
     ARN_SERVICE = "bedrock"
     TAG_RULES = TagRules(
         max_tags=MAX_TAGS,
@@ -24,8 +25,8 @@ class BedrockBackend(ModelImportJobs, ModelInvocationJobs, EvaluationJobs, Taggi
         ),
     )
 
-    def taggable(self, arn: str) -> ModelImportJob | ImportedModel | ModelInvocationJob | EvaluationJob:
-        resource: ModelImportJob | ImportedModel | ModelInvocationJob | EvaluationJob | None = self.import_resource(arn)
+    def taggable(self, arn: str) -> Tagged:
+        resource: Tagged | None = self.import_resource(arn)
         if resource is None:
             resource = self.invocation_resource(arn)
         if resource is None:

@@ -16,6 +16,8 @@ _OUR_RESOURCE_TYPES = (
     ":imported-model/",
     ":model-invocation-job/",
     ":evaluation-job/",
+    # Not taggable (the resourceARN pattern admits none), but ours to refuse properly.
+    ":advanced-prompt-optimization-job/",
 )
 
 
@@ -97,6 +99,26 @@ class BedrockResponse(TagOperations, ServiceResponse[BedrockBackend]):
     def batch_delete_evaluation_job(self, job_identifiers: list[str]) -> dict[str, Any]:
         errors, deleted = self.backend.batch_delete_evaluation_job(job_identifiers)
         return {"errors": errors, "evaluationJobs": deleted}
+
+    # -- advanced prompt optimization jobs (prompt_optimization_jobs.py) --------------
+
+    def create_advanced_prompt_optimization_job(self, **arguments: Any) -> dict[str, Any]:
+        return {"jobArn": self.backend.create_advanced_prompt_optimization_job(**arguments).job_arn}
+
+    def get_advanced_prompt_optimization_job(self, job_identifier: str) -> dict[str, Any]:
+        return self.backend.observe_advanced_prompt_optimization_job(job_identifier).detail()
+
+    def list_advanced_prompt_optimization_jobs(self, **arguments: Any) -> dict[str, Any]:
+        page = self.backend.list_advanced_prompt_optimization_jobs(**arguments)
+        return {"jobSummaries": [job.summary() for job in page.items], "nextToken": page.next_token}
+
+    def stop_advanced_prompt_optimization_job(self, job_identifier: str) -> dict[str, Any]:
+        self.backend.stop_advanced_prompt_optimization_job(job_identifier)
+        return {}
+
+    def batch_delete_advanced_prompt_optimization_job(self, job_identifiers: list[str]) -> dict[str, Any]:
+        errors, deleted = self.backend.batch_delete_advanced_prompt_optimization_job(job_identifiers)
+        return {"errors": errors, "advancedPromptOptimizationJobs": deleted}
 
 
 RESPONSE_CLASS = BedrockResponse

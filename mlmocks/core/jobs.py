@@ -143,6 +143,12 @@ class Job:
         return None
 
     @property
+    def ending(self) -> str:
+        """The status the job is on its way to end in, as things stand (the last of its
+        path): a service's ``route`` leaves a failure a test author asked for alone."""
+        return self._path[-1]
+
+    @property
     def is_finished(self) -> bool:
         return self.status in self.LIFECYCLE.terminal
 

@@ -341,3 +341,14 @@ def test_a_job_past_its_expiration_time_expires(decorator_aws: Aws) -> None:
         job = bedrock.get_model_invocation_job(jobIdentifier=arn)
     assert job["status"] == "Expired"
     assert job["endTime"] == start + timedelta(hours=50)
+
+
+def test_an_injected_failure_wins_over_what_the_input_would_do(aws: Aws) -> None:
+    s3 = buckets(aws)
+    s3.put_object(Bucket=IN_BUCKET, Key="calls/records.jsonl",
+                  Body=jsonl([RECORDS[0], {"recordId": "BAD", "modelInput": "not an object"}]))
+    bedrock = aws.client("bedrock")
+    aws.control.fail(KIND, "model endpoint unavailable", job="batch-1")
+    job = bedrock.get_model_invocation_job(jobIdentifier=create_job(bedrock))
+    assert (job["status"], job["message"]) == ("Failed", "model endpoint unavailable")
+    assert output_keys(s3) == []

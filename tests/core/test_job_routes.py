@@ -69,3 +69,15 @@ def test_without_a_route_the_happy_path_is_walked(progression: str) -> None:
     job = Routed()
     assert finish(job) == "DONE"
     assert job.entered == ["CHECKING", "RUNNING", "DONE"]
+
+
+def test_ending_names_where_the_job_is_headed(progression: str) -> None:
+    state_manager.set_transition(ROUTED.kind, {"progression": "manual", "times": 1000})
+    job = Routed()
+    assert job.ending == "DONE"
+    job.destine_to_fail("asked for")
+    assert job.ending == "FAILED"
+    job.step()
+    job.step()
+    job.step()
+    assert (job.status, job.failure) == ("FAILED", "asked for")
