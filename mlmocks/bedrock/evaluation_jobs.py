@@ -22,9 +22,9 @@ from mlmocks.core.listing import Page, Store
 from mlmocks.core.moto_compat import s3_has_bucket, s3_objects, s3_put_object
 from mlmocks.core.tags import tag_dict
 
-from .deletion import batch_delete
-from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .exceptions import ConflictException, ValidationException
 from .invocation_jobs import split_s3_uri
+from .job_actions import batch_delete, find, look, stop
 from .listing import by_creation_time, job_filter
 
 EVALUATION_JOB = Lifecycle(
@@ -38,6 +38,9 @@ EVALUATION_JOB = Lifecycle(
 #: Statuses a job may be deleted in (the API reference: Failed, Completed, Stopped).
 DELETABLE = frozenset({"Completed", "Failed", "Stopped"})
 DEFAULT_APPLICATION_TYPE = "ModelEvaluation"
+STOPPABLE = frozenset({"InProgress"})
+#: How messages name the kind of job.
+WHAT = "evaluation job"
 #: The deterministic score every metric gets.
 SCORE = 1.0
 
@@ -293,29 +296,18 @@ class EvaluationJobs(ServiceBackend):
         return job
 
     def get_evaluation_job(self, job_identifier: str) -> EvaluationJob:
-        job = self.evaluation_jobs.find(job_identifier)
-        if job is None:
-            raise ResourceNotFoundException(f"The evaluation job {job_identifier} was not found")
-        return job
+        return find(self.evaluation_jobs, job_identifier, WHAT)
 
     def observe_evaluation_job(self, job_identifier: str) -> EvaluationJob:
-        """A client's look (GetEvaluationJob): a job whose deletion ends now is gone."""
-        job = self.get_evaluation_job(job_identifier).observe()
-        if job.retired:
-            raise ResourceNotFoundException(f"The evaluation job {job_identifier} was not found")
-        return job
+        """A client's look (GetEvaluationJob)."""
+        return look(self.evaluation_jobs, job_identifier, WHAT)
 
     def stop_evaluation_job(self, job_identifier: str) -> None:
-        job = self.get_evaluation_job(job_identifier)
-        status = job.status
-        if status != "InProgress":
-            raise ValidationException(f"The evaluation job {job_identifier} is {status} and cannot be stopped")
-        job.begin_stopping()
-        self.track_job(job)
+        stop(self.get_evaluation_job(job_identifier), job_identifier, WHAT, STOPPABLE, self.track_job)
 
     def batch_delete_evaluation_job(self, job_identifiers: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(errors, deleted jobs) as the output shape lists them."""
-        return batch_delete(self.evaluation_jobs, job_identifiers, DELETABLE, "evaluation job", self.track_job)
+        return batch_delete(self.evaluation_jobs, job_identifiers, DELETABLE, WHAT, self.track_job)
 
     def list_evaluation_jobs(
         self,

@@ -24,7 +24,8 @@ from mlmocks.core.listing import Page, Store
 from mlmocks.core.moto_compat import s3_has_bucket, s3_objects, s3_put_object
 from mlmocks.core.tags import tag_dict
 
-from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .exceptions import ConflictException, ValidationException
+from .job_actions import find, stop
 from .listing import by_creation_time, job_filter
 
 MODEL_INVOCATION_JOB = Lifecycle(
@@ -40,6 +41,8 @@ STOPPABLE = frozenset({"Submitted", "Validating", "Scheduled", "InProgress"})
 #: timeoutDurationInHours when the request gives none.
 DEFAULT_TIMEOUT_HOURS = 24
 INPUT_SUFFIX = ".jsonl"
+#: How messages name the kind of job.
+WHAT = "model invocation job"
 
 
 class Record:
@@ -334,18 +337,10 @@ class ModelInvocationJobs(ServiceBackend):
         return job
 
     def get_model_invocation_job(self, job_identifier: str) -> ModelInvocationJob:
-        job = self.invocation_jobs.find(job_identifier)
-        if job is None:
-            raise ResourceNotFoundException(f"The model invocation job {job_identifier} was not found")
-        return job
+        return find(self.invocation_jobs, job_identifier, WHAT)
 
     def stop_model_invocation_job(self, job_identifier: str) -> None:
-        job = self.get_model_invocation_job(job_identifier)
-        status = job.status
-        if status not in STOPPABLE:
-            raise ValidationException(f"The model invocation job {job_identifier} is {status} and cannot be stopped")
-        job.begin_stopping()
-        self.track_job(job)
+        stop(self.get_model_invocation_job(job_identifier), job_identifier, WHAT, STOPPABLE, self.track_job)
 
     def list_model_invocation_jobs(
         self,

@@ -26,9 +26,9 @@ from mlmocks.core.listing import Page, Store
 from mlmocks.core.moto_compat import s3_has_bucket, s3_objects, s3_put_object
 from mlmocks.core.tags import tag_dict
 
-from .deletion import batch_delete
-from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .exceptions import ConflictException, ValidationException
 from .invocation_jobs import split_s3_uri
+from .job_actions import batch_delete, find, look, stop
 from .listing import by_creation_time
 
 PROMPT_OPTIMIZATION_JOB = Lifecycle(
@@ -39,6 +39,9 @@ PROMPT_OPTIMIZATION_JOB = Lifecycle(
     other_ends=("PartiallyCompleted", "Deleted"),
 )
 DELETABLE = frozenset({"Completed", "PartiallyCompleted", "Failed", "Stopped"})
+STOPPABLE = frozenset({"InProgress"})
+#: How messages name the kind of job.
+WHAT = "advanced prompt optimization job"
 RESULTS_FILE = "advanced_prompt_optimization_results.jsonl"
 #: What the deterministic optimizer adds to every template.
 OPTIMIZATION = "\n\nThink step by step, and answer only from the information given."
@@ -203,33 +206,21 @@ class PromptOptimizationJobs(ServiceBackend):
         return job
 
     def get_advanced_prompt_optimization_job(self, job_identifier: str) -> PromptOptimizationJob:
-        job = self.prompt_optimization_jobs.find(job_identifier)
-        if job is None:
-            raise ResourceNotFoundException(f"The advanced prompt optimization job {job_identifier} was not found")
-        return job
+        return find(self.prompt_optimization_jobs, job_identifier, WHAT)
 
     def observe_advanced_prompt_optimization_job(self, job_identifier: str) -> PromptOptimizationJob:
-        """A client's look: a job whose deletion ends now is gone."""
-        job = self.get_advanced_prompt_optimization_job(job_identifier).observe()
-        if job.retired:
-            raise ResourceNotFoundException(f"The advanced prompt optimization job {job_identifier} was not found")
-        return job
+        """A client's look (GetAdvancedPromptOptimizationJob)."""
+        return look(self.prompt_optimization_jobs, job_identifier, WHAT)
 
     def stop_advanced_prompt_optimization_job(self, job_identifier: str) -> None:
         job = self.get_advanced_prompt_optimization_job(job_identifier)
-        status = job.status
-        if status != "InProgress":
-            raise ValidationException(
-                f"The advanced prompt optimization job {job_identifier} is {status} and cannot be stopped"
-            )
-        job.begin_stopping()
-        self.track_job(job)
+        stop(job, job_identifier, WHAT, STOPPABLE, self.track_job)
 
     def batch_delete_advanced_prompt_optimization_job(
         self, job_identifiers: list[str]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return batch_delete(
-            self.prompt_optimization_jobs, job_identifiers, DELETABLE, "advanced prompt optimization job", self.track_job
+            self.prompt_optimization_jobs, job_identifiers, DELETABLE, WHAT, self.track_job
         )
 
     def list_advanced_prompt_optimization_jobs(

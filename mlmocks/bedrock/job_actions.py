@@ -1,17 +1,47 @@
-"""BatchDelete* of Bedrock's job families (evaluation, prompt optimization): each job
-named is deleted, or listed among the errors, on its own. A deleted job walks
-``Deleting`` and is gone when it would enter ``Deleted`` (its family removes it then)."""
+"""What Bedrock's job families (batch inference, evaluation, prompt optimization) do
+alike: find a job or answer ResourceNotFound, stop it, and BatchDelete* (each job named
+is deleted, or listed among the errors, on its own; a deleted job walks ``Deleting`` and
+is gone when it would enter ``Deleted``, its family removing it then)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import Any, TypeVar
 
 from mlmocks.core.jobs import Job
 from mlmocks.core.listing import Store
 
+from .exceptions import ResourceNotFoundException, ValidationException
+
+J = TypeVar("J", bound=Job)
+
 #: The statuses a deleted job walks; the last is never shown.
 DELETING = ("Deleting", "Deleted")
+
+
+def find(store: Store[J], identifier: str, what: str) -> J:
+    """The job ``identifier`` names (``what`` names the kind in the error)."""
+    job = store.find(identifier)
+    if job is None or job.retired:
+        raise ResourceNotFoundException(f"The {what} {identifier} was not found")
+    return job
+
+
+def look(store: Store[J], identifier: str, what: str) -> J:
+    """A client's look at a job (its Get): a job whose deletion ends as it is looked at is gone."""
+    job = find(store, identifier, what).observe()
+    if job.retired:
+        raise ResourceNotFoundException(f"The {what} {identifier} was not found")
+    return job
+
+
+def stop(job: Job, identifier: str, what: str, stoppable: Collection[str], track: Callable[[Job], None]) -> None:
+    """Walk a job's stopping statuses, if its status allows; ``track``: the backend's ``track_job``."""
+    status = job.status
+    if status not in stoppable:
+        raise ValidationException(f"The {what} {identifier} is {status} and cannot be stopped")
+    job.begin_stopping()
+    track(job)
 
 
 def batch_delete(
