@@ -45,7 +45,7 @@ INPUT_SUFFIX = ".jsonl"
 WHAT = "model invocation job"
 
 
-class Record:
+class _Record:
     """One input line, with what the job made of it."""
 
     def __init__(self, record_id: str, model_input: Any) -> None:
@@ -146,7 +146,7 @@ class ModelInvocationJob(Job):
         self.model_invocation_type = model_invocation_type
         self.tags = tags
         #: Input file key -> its records, once read (None: no input in moto's S3).
-        self.inputs: dict[str, list[Record]] | None = None
+        self.inputs: dict[str, list[_Record]] | None = None
         self.counts: dict[str, int] = {}
         super().__init__()
         self.job_expiration_time = self.creation_time + timedelta(hours=timeout_duration_in_hours)
@@ -210,7 +210,7 @@ class ModelInvocationJob(Job):
     def _s3_owner(self, config: dict[str, Any]) -> str:
         return str(config.get("s3BucketOwner") or self.backend.account_id)
 
-    def _read_input(self) -> dict[str, list[Record]] | None:
+    def _read_input(self) -> dict[str, list[_Record]] | None:
         config = self.input_data_config.get("s3InputDataConfig") or {}
         uri = config.get("s3Uri")
         if not uri:
@@ -235,8 +235,8 @@ class ModelInvocationJob(Job):
         return {name[len(prefix) :]: self._records(f"s3://{bucket}/{name}", body) for name, body in files.items()}
 
     @staticmethod
-    def _records(uri: str, body: bytes) -> list[Record]:
-        records: list[Record] = []
+    def _records(uri: str, body: bytes) -> list[_Record]:
+        records: list[_Record] = []
         try:
             lines = body.decode("utf-8").splitlines()
         except UnicodeDecodeError:
@@ -255,7 +255,7 @@ class ModelInvocationJob(Job):
                 record_id = f"{number:011d}"  # Bedrock adds an id where the record has none
             elif not isinstance(record_id, str) or not record_id:
                 raise InputError(f"The recordId on line {number} of {uri} must be a non-empty string")
-            records.append(Record(record_id, record["modelInput"]))
+            records.append(_Record(record_id, record["modelInput"]))
         if not records:
             raise InputError(f"The input file {uri} holds no records")
         return records
@@ -289,6 +289,7 @@ class ModelInvocationJob(Job):
             key: totals[key]
             for key in ("totalRecordCount", "processedRecordCount", "successRecordCount", "errorRecordCount")
         }
+        self.inputs = None  # written out: the records need not stay in memory
 
 
 class ModelInvocationJobs(ServiceBackend):
