@@ -261,3 +261,20 @@ def test_list_filters_sorts_and_pages(aws: Aws) -> None:
     assert paged == ["alpha-2", "beta-1", "alpha-1"]
     with pytest.raises(bedrock.exceptions.ValidationException, match="nextToken"):
         bedrock.list_evaluation_jobs(nextToken="bogus")
+
+
+def test_tags_on_evaluation_and_invocation_jobs_are_ours(aws: Aws) -> None:
+    bedrock = aws.client("bedrock")
+    evaluation = create_job(bedrock)
+    invocation = bedrock.create_model_invocation_job(
+        jobName="tagged", roleArn=ROLE, modelId=MODEL,
+        inputDataConfig={"s3InputDataConfig": {"s3Uri": "s3://tag-bucket/in.jsonl"}},
+        outputDataConfig={"s3OutputDataConfig": {"s3Uri": "s3://tag-bucket/out/"}},
+    )["jobArn"]
+    for arn in (evaluation, invocation):
+        bedrock.tag_resource(resourceARN=arn, tags=[{"key": "a", "value": "1"}, {"key": "b", "value": "2"}])
+        bedrock.untag_resource(resourceARN=arn, tagKeys=["a"])
+        assert bedrock.list_tags_for_resource(resourceARN=arn)["tags"] == [{"key": "b", "value": "2"}]
+    with pytest.raises(bedrock.exceptions.TooManyTagsException):
+        bedrock.tag_resource(resourceARN=evaluation, tags=[{"key": f"k{i}", "value": "v"} for i in range(200)])
+    assert len(bedrock.list_tags_for_resource(resourceARN=evaluation)["tags"]) == 1

@@ -352,3 +352,19 @@ def test_an_injected_failure_wins_over_what_the_input_would_do(aws: Aws) -> None
     job = bedrock.get_model_invocation_job(jobIdentifier=create_job(bedrock))
     assert (job["status"], job["message"]) == ("Failed", "model endpoint unavailable")
     assert output_keys(s3) == []
+
+
+def test_buckets_of_another_account_are_read_through_s3_bucket_owner(aws: Aws) -> None:
+    owner = "210987654321"
+    s3 = aws.client_for_account("s3", owner)
+    s3.create_bucket(Bucket="shared-batch")
+    s3.put_object(Bucket="shared-batch", Key="in/records.jsonl", Body=jsonl(RECORDS[:1]))
+    bedrock = aws.client("bedrock")
+    arn = bedrock.create_model_invocation_job(
+        jobName="cross", roleArn=ROLE, modelId=MODEL,
+        inputDataConfig={"s3InputDataConfig": {"s3Uri": "s3://shared-batch/in/records.jsonl", "s3BucketOwner": owner}},
+        outputDataConfig={"s3OutputDataConfig": {"s3Uri": "s3://shared-batch/out/", "s3BucketOwner": owner}},
+    )["jobArn"]
+    assert bedrock.get_model_invocation_job(jobIdentifier=arn)["status"] == "Completed"
+    (line,) = read_jsonl(s3, f"out/{job_id(arn)}/records.jsonl.out", bucket="shared-batch")
+    assert line["recordId"] == "CALL0000001"
