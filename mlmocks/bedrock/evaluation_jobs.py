@@ -39,6 +39,9 @@ EVALUATION_JOB = Lifecycle(
 DELETABLE = frozenset({"Completed", "Failed", "Stopped"})
 DEFAULT_APPLICATION_TYPE = "ModelEvaluation"
 STOPPABLE = frozenset({"InProgress"})
+#: The most jobs one ListEvaluationJobs page holds: the model's EvaluationSummaries list
+#: is 1 to 5 long (maxResults may ask for up to 1000; the rest comes with nextToken).
+MAX_PAGE = 5
 #: How messages name the kind of job.
 WHAT = "evaluation job"
 #: The deterministic score every metric gets.
@@ -330,7 +333,8 @@ class EvaluationJobs(ServiceBackend):
                 and not job.retired  # its deletion ended as it was looked at
             )
 
-        return by_creation_time(self.evaluation_jobs, wanted, max_results, next_token, sort_order)
+        page_size = min(max_results or MAX_PAGE, MAX_PAGE)
+        return by_creation_time(self.evaluation_jobs, wanted, page_size, next_token, sort_order)
 
     def evaluation_resource(self, arn: str) -> EvaluationJob | None:
         """The evaluation job of an ARN (for tags), if it is one here."""

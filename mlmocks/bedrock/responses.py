@@ -90,7 +90,9 @@ class BedrockResponse(TagOperations, ServiceResponse[BedrockBackend]):
 
     def list_evaluation_jobs(self, **arguments: Any) -> dict[str, Any]:
         page = self.backend.list_evaluation_jobs(**arguments)
-        return {"jobSummaries": [job.summary() for job in page.items], "nextToken": page.next_token}
+        # The model's list holds 1 to 5 summaries: none found, the member is left out.
+        summaries = [job.summary() for job in page.items] or None
+        return {"jobSummaries": summaries, "nextToken": page.next_token}
 
     def stop_evaluation_job(self, job_identifier: str) -> dict[str, Any]:
         self.backend.stop_evaluation_job(job_identifier)

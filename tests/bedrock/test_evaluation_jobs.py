@@ -143,7 +143,7 @@ def test_rag_evaluation(aws: Aws) -> None:
     assert summary["ragIdentifiers"] == ["KB12345678"]
     assert summary["inferenceConfigSummary"]["ragConfigSummary"]["bedrockKnowledgeBaseIdentifiers"] == ["KB12345678"]
     assert summary["evaluatorModelIdentifiers"] == [EVALUATOR]
-    assert bedrock.list_evaluation_jobs(applicationTypeEquals="ModelEvaluation")["jobSummaries"] == []
+    assert "jobSummaries" not in bedrock.list_evaluation_jobs(applicationTypeEquals="ModelEvaluation")
 
 
 def test_application_type_must_match_the_inference_config(aws: Aws) -> None:
@@ -152,7 +152,7 @@ def test_application_type_must_match_the_inference_config(aws: Aws) -> None:
         create_job(bedrock, applicationType="RagEvaluation", inference=MODELS)
     with pytest.raises(bedrock.exceptions.ValidationException, match="models"):
         create_job(bedrock, inference=RAG)
-    assert bedrock.list_evaluation_jobs()["jobSummaries"] == []
+    assert "jobSummaries" not in bedrock.list_evaluation_jobs()
 
 
 def test_bad_input_gets_validation_errors_naming_the_field(aws: Aws) -> None:
@@ -278,3 +278,16 @@ def test_tags_on_evaluation_and_invocation_jobs_are_ours(aws: Aws) -> None:
     with pytest.raises(bedrock.exceptions.TooManyTagsException):
         bedrock.tag_resource(resourceARN=evaluation, tags=[{"key": f"k{i}", "value": "v"} for i in range(200)])
     assert len(bedrock.list_tags_for_resource(resourceARN=evaluation)["tags"]) == 1
+
+
+def test_a_page_holds_at_most_five_jobs_as_the_model_says(aws: Aws) -> None:
+    bedrock = aws.client("bedrock")
+    assert "jobSummaries" not in bedrock.list_evaluation_jobs()  # the model's list is 1 to 5 long
+    for index in range(7):
+        create_job(bedrock, name=f"job-{index}")
+    page = bedrock.list_evaluation_jobs(maxResults=100)
+    assert [job["jobName"] for job in page["jobSummaries"]] == [f"job-{index}" for index in range(6, 1, -1)]
+    rest = bedrock.list_evaluation_jobs(maxResults=100, nextToken=page["nextToken"])
+    assert [job["jobName"] for job in rest["jobSummaries"]] == ["job-1", "job-0"] and "nextToken" not in rest
+    paged = [job["jobName"] for page in bedrock.get_paginator("list_evaluation_jobs").paginate() for job in page["jobSummaries"]]
+    assert paged == [f"job-{index}" for index in range(6, -1, -1)]
