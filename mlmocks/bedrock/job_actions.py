@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from mlmocks.core.jobs import Job
 from mlmocks.core.listing import Store
 
-from .exceptions import ResourceNotFoundException, ValidationException
+from .exceptions import ConflictException, ResourceNotFoundException
 
 J = TypeVar("J", bound=Job)
 
@@ -36,10 +36,11 @@ def look(store: Store[J], identifier: str, what: str) -> J:
 
 
 def stop(job: Job, identifier: str, what: str, stoppable: Collection[str], track: Callable[[Job], None]) -> None:
-    """Walk a job's stopping statuses, if its status allows; ``track``: the backend's ``track_job``."""
+    """Walk a job's stopping statuses, if its status allows (else a conflict with its
+    status, Bedrock's ConflictException); ``track``: the backend's ``track_job``."""
     status = job.status
     if status not in stoppable:
-        raise ValidationException(f"The {what} {identifier} is {status} and cannot be stopped")
+        raise ConflictException(f"The {what} {identifier} is {status} and cannot be stopped")
     job.begin_stopping()
     track(job)
 
@@ -69,7 +70,7 @@ def batch_delete(
             allowed = ", ".join(sorted(deletable))
             errors.append({
                 "jobIdentifier": identifier,
-                "code": "ValidationException",
+                "code": "ConflictException",
                 "message": f"The {what} {identifier} is {status}: only jobs that are {allowed} can be deleted",
             })
             continue

@@ -187,7 +187,7 @@ def test_stop_walks_stopping_to_stopped(aws: Aws) -> None:
     assert bedrock.list_evaluation_jobs(statusEquals="Stopping")["jobSummaries"][0]["jobArn"] == arn
     assert aws.control.advance(KIND, arn) == "Stopped"
     assert bedrock.get_evaluation_job(jobIdentifier=arn)["status"] == "Stopped"
-    with pytest.raises(bedrock.exceptions.ValidationException, match="Stopped"):
+    with pytest.raises(bedrock.exceptions.ConflictException, match="Stopped"):
         bedrock.stop_evaluation_job(jobIdentifier=arn)
 
 
@@ -201,7 +201,7 @@ def test_batch_delete_walks_deleting_then_the_job_is_gone(aws: Aws) -> None:
     assert answer["ResponseMetadata"]["HTTPStatusCode"] == 202
     assert answer["evaluationJobs"] == [{"jobIdentifier": done, "jobStatus": "Deleting"}]
     assert {(e["jobIdentifier"], e["code"]) for e in answer["errors"]} == {
-        (running, "ValidationException"), (missing, "ResourceNotFoundException"),
+        (running, "ConflictException"), (missing, "ResourceNotFoundException"),
     }
     assert bedrock.get_evaluation_job(jobIdentifier=done)["status"] == "Deleting"
     assert aws.control.advance(KIND, running) == "Completed"

@@ -223,7 +223,7 @@ def test_stop_walks_stopping_to_stopped(aws: Aws) -> None:
     assert aws.control.advance(KIND, arn) == "Stopped"
     job = bedrock.get_model_invocation_job(jobIdentifier=arn)
     assert job["status"] == "Stopped" and "endTime" in job
-    with pytest.raises(bedrock.exceptions.ValidationException, match="Stopped and cannot be stopped"):
+    with pytest.raises(bedrock.exceptions.ConflictException, match="Stopped and cannot be stopped"):
         bedrock.stop_model_invocation_job(jobIdentifier=arn)
 
 
@@ -232,7 +232,7 @@ def test_failure_injection_gives_the_chosen_message(aws: Aws) -> None:
     aws.control.fail(KIND, "capacity exhausted", job="batch-1")
     job = bedrock.get_model_invocation_job(jobIdentifier=create_job(bedrock))
     assert (job["status"], job["message"]) == ("Failed", "capacity exhausted")
-    with pytest.raises(bedrock.exceptions.ValidationException):
+    with pytest.raises(bedrock.exceptions.ConflictException, match="Failed"):
         bedrock.stop_model_invocation_job(jobIdentifier=job["jobArn"])
 
 

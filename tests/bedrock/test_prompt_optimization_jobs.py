@@ -115,13 +115,13 @@ def test_stop_and_batch_delete(aws: Aws) -> None:
     bedrock.stop_advanced_prompt_optimization_job(jobIdentifier=stopped)
     assert bedrock.get_advanced_prompt_optimization_job(jobIdentifier=stopped)["jobStatus"] == "Stopping"
     assert aws.control.advance(KIND, stopped) == "Stopped"
-    with pytest.raises(bedrock.exceptions.ValidationException, match="Stopped"):
+    with pytest.raises(bedrock.exceptions.ConflictException, match="Stopped"):
         bedrock.stop_advanced_prompt_optimization_job(jobIdentifier=stopped)
     missing = "abcdefabcdef"
     answer = bedrock.batch_delete_advanced_prompt_optimization_job(jobIdentifiers=[stopped, running, missing])
     assert answer["advancedPromptOptimizationJobs"] == [{"jobIdentifier": stopped, "jobStatus": "Deleting"}]
     assert {(e["jobIdentifier"], e["code"]) for e in answer["errors"]} == {
-        (running, "ValidationException"), (missing, "ResourceNotFoundException"),
+        (running, "ConflictException"), (missing, "ResourceNotFoundException"),
     }
     assert aws.control.advance(KIND, stopped) == "Deleted"
     with pytest.raises(bedrock.exceptions.ResourceNotFoundException):
