@@ -18,6 +18,10 @@ SPEC = ServiceSpec(
         "bedrock::provisioned-model-throughput",
         "bedrock::custom-model-deployment",
         "bedrock::custom-model-deployment-update",
+        # batch inference, evaluation, prompt optimization (bedrock-jobs)
+        "bedrock::model-invocation-job",
+        "bedrock::evaluation-job",
+        "bedrock::advanced-prompt-optimization-job",
     ),
     moto_service="bedrock",
 )

@@ -9,8 +9,11 @@ from . import SPEC
 from .copy_jobs import ModelCopyJobs
 from .custom_model_deployments import CustomModelDeployments
 from .customization_jobs import ModelCustomizationJobs
+from .evaluation_jobs import EvaluationJobs
 from .exceptions import ResourceNotFoundException, TooManyTagsException
-from .import_jobs import ImportedModel, ModelImportJob, ModelImportJobs
+from .import_jobs import ModelImportJobs
+from .invocation_jobs import ModelInvocationJobs
+from .prompt_optimization_jobs import PromptOptimizationJobs
 from .provisioned_throughputs import ProvisionedThroughputs
 
 #: Tags a resource may carry (the TagList shape's max).
@@ -24,6 +27,9 @@ class BedrockBackend(
     ModelCopyJobs,
     ProvisionedThroughputs,
     CustomModelDeployments,
+    ModelInvocationJobs,
+    EvaluationJobs,
+    PromptOptimizationJobs,
     TaggingBackend,
 ):
     ARN_SERVICE = "bedrock"
@@ -34,9 +40,13 @@ class BedrockBackend(
         ),
     )
 
-    def taggable(self, arn: str) -> ModelImportJob | ImportedModel | Tagged:
+    def taggable(self, arn: str) -> Tagged:
         resource: Tagged | None = self.import_resource(arn)
-        resource = resource or self.model_resource(arn)  # bedrock-models' families
+        resource = resource or self.model_resource(arn)  # custom models and what serves them
+        if resource is None:
+            resource = self.invocation_resource(arn)
+        if resource is None:
+            resource = self.evaluation_resource(arn)
         if resource is None:
             raise ResourceNotFoundException(f"The resource {arn} was not found")
         return resource

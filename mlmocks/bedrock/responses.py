@@ -13,13 +13,18 @@ from mlmocks.core.tags import TagOperations
 from .exceptions import ValidationException
 from .models import BedrockBackend, bedrock_backends
 
-_OUR_RESOURCE_TYPES: tuple[str, ...] = (":model-import-job/", ":imported-model/")
-# Customization, custom models, copies, throughput, deployments (bedrock-models).
-_OUR_RESOURCE_TYPES += (
+_OUR_RESOURCE_TYPES = (
+    ":model-import-job/",
+    ":imported-model/",
     ":model-customization-job/",
     ":custom-model/",
     ":provisioned-model/",
     ":custom-model-deployment/",
+    # Batch inference, evaluation, prompt optimization (bedrock-jobs).
+    ":model-invocation-job/",
+    ":evaluation-job/",
+    # Not taggable (the resourceARN pattern admits none), but ours to refuse properly.
+    ":advanced-prompt-optimization-job/",
 )
 
 
@@ -159,6 +164,67 @@ class BedrockResponse(TagOperations, ServiceResponse[BedrockBackend]):
     def delete_custom_model_deployment(self, custom_model_deployment_identifier: str) -> dict[str, Any]:
         self.backend.delete_custom_model_deployment(custom_model_deployment_identifier)
         return {}
+
+    # -- batch inference: model invocation jobs (invocation_jobs.py) --------------------
+
+    def create_model_invocation_job(self, **arguments: Any) -> dict[str, Any]:
+        # clientRequestToken is the idempotency token (the dispatcher honours it); the
+        # job shows it too.
+        token = self.params.get("clientRequestToken")
+        return {"jobArn": self.backend.create_model_invocation_job(client_request_token=token, **arguments).job_arn}
+
+    def get_model_invocation_job(self, job_identifier: str) -> dict[str, Any]:
+        return self.backend.get_model_invocation_job(job_identifier).observe().detail()
+
+    def list_model_invocation_jobs(self, **arguments: Any) -> dict[str, Any]:
+        page = self.backend.list_model_invocation_jobs(**arguments)
+        return {"invocationJobSummaries": [job.summary() for job in page.items], "nextToken": page.next_token}
+
+    def stop_model_invocation_job(self, job_identifier: str) -> dict[str, Any]:
+        self.backend.stop_model_invocation_job(job_identifier)
+        return {}
+
+    # -- evaluation jobs (evaluation_jobs.py) -----------------------------------------
+
+    def create_evaluation_job(self, **arguments: Any) -> dict[str, Any]:
+        return {"jobArn": self.backend.create_evaluation_job(**arguments).job_arn}
+
+    def get_evaluation_job(self, job_identifier: str) -> dict[str, Any]:
+        return self.backend.observe_evaluation_job(job_identifier).detail()
+
+    def list_evaluation_jobs(self, **arguments: Any) -> dict[str, Any]:
+        page = self.backend.list_evaluation_jobs(**arguments)
+        # The model's list holds 1 to 5 summaries: none found, the member is left out.
+        summaries = [job.summary() for job in page.items] or None
+        return {"jobSummaries": summaries, "nextToken": page.next_token}
+
+    def stop_evaluation_job(self, job_identifier: str) -> dict[str, Any]:
+        self.backend.stop_evaluation_job(job_identifier)
+        return {}
+
+    def batch_delete_evaluation_job(self, job_identifiers: list[str]) -> dict[str, Any]:
+        errors, deleted = self.backend.batch_delete_evaluation_job(job_identifiers)
+        return {"errors": errors, "evaluationJobs": deleted}
+
+    # -- advanced prompt optimization jobs (prompt_optimization_jobs.py) --------------
+
+    def create_advanced_prompt_optimization_job(self, **arguments: Any) -> dict[str, Any]:
+        return {"jobArn": self.backend.create_advanced_prompt_optimization_job(**arguments).job_arn}
+
+    def get_advanced_prompt_optimization_job(self, job_identifier: str) -> dict[str, Any]:
+        return self.backend.observe_advanced_prompt_optimization_job(job_identifier).detail()
+
+    def list_advanced_prompt_optimization_jobs(self, **arguments: Any) -> dict[str, Any]:
+        page = self.backend.list_advanced_prompt_optimization_jobs(**arguments)
+        return {"jobSummaries": [job.summary() for job in page.items], "nextToken": page.next_token}
+
+    def stop_advanced_prompt_optimization_job(self, job_identifier: str) -> dict[str, Any]:
+        self.backend.stop_advanced_prompt_optimization_job(job_identifier)
+        return {}
+
+    def batch_delete_advanced_prompt_optimization_job(self, job_identifiers: list[str]) -> dict[str, Any]:
+        errors, deleted = self.backend.batch_delete_advanced_prompt_optimization_job(job_identifiers)
+        return {"errors": errors, "advancedPromptOptimizationJobs": deleted}
 
 
 RESPONSE_CLASS = BedrockResponse

@@ -70,6 +70,9 @@ class Lifecycle:
     failed: str | None = None
     #: Statuses a job walks through once stopped, last one terminal.
     stopping: tuple[str, ...] = ()
+    #: Other statuses a job may end in, put on its path by the service with ``Job.route``
+    #: (a batch that partly succeeded, a job that expired).
+    other_ends: tuple[str, ...] = ()
 
     def register(self) -> None:
         """Give moto's state manager the kind's default progression (moto's: immediate)."""
@@ -83,6 +86,7 @@ class Lifecycle:
             ends.add(self.failed)
         if self.stopping:
             ends.add(self.stopping[-1])
+        ends.update(self.other_ends)
         return frozenset(ends)
 
 
@@ -137,6 +141,12 @@ class Job:
         if self.status == self.LIFECYCLE.failed:
             return self._failure_message
         return None
+
+    @property
+    def ending(self) -> str:
+        """The status the job is on its way to end in, as things stand (the last of its
+        path): a service's ``route`` leaves a failure a test author asked for alone."""
+        return self._path[-1]
 
     @property
     def is_finished(self) -> bool:
@@ -203,6 +213,15 @@ class Job:
         self._path = self._path[: self._position + 1] + list(statuses)
         self._enter(self._position + 1, now())
 
+    def route(self, statuses: Sequence[str], failure: str | None = None) -> None:
+        """Walk ``statuses`` after the current status, in place of what was left of the
+        path, without entering any now: a service's own turn on the way (a check that
+        fails where it runs, a batch that ends partly done). ``failure``: the message,
+        where they end in the failure status. May be called from ``on_enter``."""
+        self._path = self._path[: self._position + 1] + list(statuses)
+        if failure is not None:
+            self._failure_message = failure
+
     def _progress(self) -> None:
         last = len(self._path) - 1
         if self._position == last:
@@ -215,11 +234,11 @@ class Job:
         elif progression == "time":
             seconds = timedelta(seconds=float(transition.get("seconds", 1)))
             current = now()
-            while self._position < last and current >= self._entered_at + seconds:
+            while self._position < len(self._path) - 1 and current >= self._entered_at + seconds:
                 self._enter(self._position + 1, self._entered_at + seconds)
         else:
             at = now()
-            while self._position < last:
+            while self._position < len(self._path) - 1:
                 self._enter(self._position + 1, at)
 
     def _enter(self, position: int, at: datetime) -> None:

@@ -87,6 +87,9 @@ __all__ = [
     "backends_held",
     "reset_moto",
     "restore_transitions",
+    "s3_has_bucket",
+    "s3_objects",
+    "s3_put_object",
     "show_on_dashboard",
     "stubber_enabled",
     "transitions_set",
@@ -188,6 +191,38 @@ def moto_holds_sagemaker_arn(account_id: str, region: str, arn: str) -> bool:
         return sagemaker_backends[account_id][region]._get_resource_from_arn(arn) is not None
     except Exception:  # noqa: BLE001 - whatever moto cannot read, it does not hold
         return False
+
+
+def s3_objects(account_id: str, partition: str, bucket: str, prefix: str) -> dict[str, bytes] | None:
+    """What moto's S3 (of ``account_id``) holds in ``bucket`` under ``prefix``, key ->
+    bytes, in key order; None where moto's S3 has no such bucket."""
+    from moto.s3.models import FakeKey, s3_backends
+
+    found = s3_backends[account_id][partition].buckets.get(bucket)
+    if found is None:
+        return None
+    # The latest version of each key (a delete marker hides its key).
+    keys = [key for key in found.keys.values() if isinstance(key, FakeKey)]
+    return {key.name: key.value for key in sorted(keys, key=lambda key: key.name) if key.name.startswith(prefix)}
+
+
+def s3_has_bucket(account_id: str, partition: str, bucket: str) -> bool:
+    """Whether moto's S3 (of ``account_id``) has ``bucket``."""
+    from moto.s3.models import s3_backends
+
+    return bucket in s3_backends[account_id][partition].buckets
+
+
+def s3_put_object(account_id: str, partition: str, bucket: str, key: str, body: bytes) -> bool:
+    """Write an object to moto's S3 (of ``account_id``), as a PutObject would; False
+    where moto's S3 has no such bucket."""
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[account_id][partition]
+    if not s3_has_bucket(account_id, partition, bucket):
+        return False
+    backend.put_object(bucket, key, body)
+    return True
 
 
 def reset_moto() -> None:

@@ -14,16 +14,70 @@ def client(make: Make) -> Any:
     return make("bedrock")
 
 
-def setup(make: Make) -> dict[str, list[Any]]:
+def setup_import_jobs(make: Make) -> dict[str, list[Any]]:
+    """Import jobs and models, batch inference, evaluation and prompt optimization jobs."""
     bedrock = client(make)
     job = create_job(bedrock, "fuzz-job")["jobArn"]
     model = bedrock.get_imported_model(modelIdentifier="fuzz-job-model")["modelArn"]
-    return {
+    values = {
         "jobIdentifier": ["fuzz-job", job],
         "modelIdentifier": ["fuzz-job-model", model],
         "resourceARN": [job, model],
         "roleArn": [ROLE],
         "modelDataSource": [SOURCE],
+    }
+    for family_values in (batch_inference_values(bedrock), evaluation_values(bedrock), prompt_optimization_values(bedrock)):
+        for member, more in family_values.items():
+            values.setdefault(member, []).extend(more)
+    return values
+
+
+# -- batch inference (invocation_jobs.py) ---------------------------------------------
+
+BATCH_INPUT = {"s3InputDataConfig": {"s3Uri": "s3://fuzz-batch/input.jsonl"}}
+BATCH_OUTPUT = {"s3OutputDataConfig": {"s3Uri": "s3://fuzz-batch/output/"}}
+BATCH_MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+
+
+def batch_inference_values(bedrock: Any) -> dict[str, list[Any]]:
+    job = bedrock.create_model_invocation_job(
+        jobName="fuzz-batch", roleArn=ROLE, modelId=BATCH_MODEL,
+        inputDataConfig=BATCH_INPUT, outputDataConfig=BATCH_OUTPUT,
+    )["jobArn"]
+    return {
+        "jobIdentifier": [job, job.rpartition("/")[2]],
+        "resourceARN": [job],
+        "modelId": [BATCH_MODEL],
+        "inputDataConfig": [BATCH_INPUT],
+        "outputDataConfig": [BATCH_OUTPUT],
+    }
+
+
+# -- evaluation jobs (evaluation_jobs.py) ---------------------------------------------
+
+EVALUATION_CONFIG = {
+    "automated": {
+        "datasetMetricConfigs": [
+            {"taskType": "Summarization", "dataset": {"name": "fuzz"}, "metricNames": ["Builtin.Accuracy"]}
+        ]
+    }
+}
+INFERENCE_CONFIG = {"models": [{"bedrockModel": {"modelIdentifier": BATCH_MODEL, "inferenceParams": "{}"}}]}
+EVALUATION_OUTPUT = {"s3Uri": "s3://fuzz-evaluation/output/"}
+
+
+def evaluation_values(bedrock: Any) -> dict[str, list[Any]]:
+    job = bedrock.create_evaluation_job(
+        jobName="fuzz-evaluation", roleArn=ROLE, evaluationConfig=EVALUATION_CONFIG,
+        inferenceConfig=INFERENCE_CONFIG, outputDataConfig=EVALUATION_OUTPUT,
+    )["jobArn"]
+    return {
+        "jobIdentifier": [job],
+        "jobIdentifiers": [[job]],
+        "resourceARN": [job],
+        "evaluationConfig": [EVALUATION_CONFIG],
+        "inferenceConfig": [INFERENCE_CONFIG],
+        "outputDataConfig": [EVALUATION_OUTPUT],
     }
 
 
@@ -50,7 +104,6 @@ def job_names(bedrock: Any) -> list[str]:
 BASE = "amazon.titan-text-express-v1:0:8k"
 TRAINING = {"s3Uri": "s3://training-bucket/train.jsonl"}
 OUTPUT = {"s3Uri": "s3://output-bucket/out/"}
-setup_import_jobs = setup
 
 
 def setup_models(make: Make) -> dict[str, list[Any]]:
@@ -89,7 +142,8 @@ def setup_models(make: Make) -> dict[str, list[Any]]:
     }
 
 
-def setup(make: Make) -> dict[str, list[Any]]:  # noqa: F811 - both families' resources
+def setup(make: Make) -> dict[str, list[Any]]:
+    """Every family's resources."""
     seeds = setup_import_jobs(make)
     for member, values in setup_models(make).items():
         seeds[member] = seeds.get(member, []) + values
@@ -106,3 +160,23 @@ FIXTURE = ReliabilityFixture(
     describe_job=lambda bedrock, name: bedrock.get_model_import_job(jobIdentifier=name),
     delete_job=lambda bedrock, name: bedrock.delete_imported_model(modelIdentifier=f"{name}-model"),
 )
+
+
+# -- advanced prompt optimization jobs (prompt_optimization_jobs.py) -------------------
+
+PROMPT_INPUT = {"s3Uri": "s3://fuzz-prompts/input.jsonl"}
+PROMPT_OUTPUT = {"s3Uri": "s3://fuzz-prompts/output/"}
+PROMPT_MODELS = [{"modelId": BATCH_MODEL}]
+
+
+def prompt_optimization_values(bedrock: Any) -> dict[str, list[Any]]:
+    job = bedrock.create_advanced_prompt_optimization_job(
+        jobName="fuzz-prompts", inputConfig=PROMPT_INPUT, outputConfig=PROMPT_OUTPUT, modelConfigurations=PROMPT_MODELS,
+    )["jobArn"]
+    return {
+        "jobIdentifier": [job, job.rpartition("/")[2]],
+        "jobIdentifiers": [[job]],
+        "inputConfig": [PROMPT_INPUT],
+        "outputConfig": [PROMPT_OUTPUT],
+        "modelConfigurations": [PROMPT_MODELS],
+    }
