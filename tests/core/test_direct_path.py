@@ -10,7 +10,10 @@ the direct path builds against moto's: ``CHECK_REQUESTS`` in tests/conftest.py.)
 
 from __future__ import annotations
 
+import random
+import uuid
 from typing import Any
+from unittest import mock
 
 import pytest
 from botocore.awsrequest import AWSResponse
@@ -49,7 +52,10 @@ def _run(service: str, enabled: bool) -> list[tuple[str, int, dict[str, str], by
     direct.ENABLED = enabled
     answers = []
     try:
-        with freeze_time("2026-06-01 12:00:00"), mock_mljobs():
+        # Client tokens botocore fills in and request ids are uuid4s: the same on both runs.
+        rng = random.Random(20)
+        uuids = mock.patch("uuid.uuid4", lambda: uuid.UUID(int=rng.getrandbits(128), version=4))
+        with freeze_time("2026-06-01 12:00:00"), uuids, mock_mljobs():
             mock_random.seed(20)
             aws = Aws("decorator", None, job_control)
             values: dict[str, list[Any]] = {}
