@@ -18,12 +18,13 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from mlmocks.core.backend import ServiceBackend, random_id
+from mlmocks.core.backend import random_id
 from mlmocks.core.jobs import Job, Lifecycle
 from mlmocks.core.listing import Page, Store
 from mlmocks.core.moto_compat import s3_has_bucket, s3_objects, s3_put_object
 from mlmocks.core.tags import tag_dict
 
+from .custom_models import CustomModels
 from .exceptions import ConflictException, ValidationException
 from .job_actions import find, stop
 from .listing import by_creation_time, job_filter
@@ -292,8 +293,8 @@ class ModelInvocationJob(Job):
         self.inputs = None  # written out: the records need not stay in memory
 
 
-class ModelInvocationJobs(ServiceBackend):
-    """The batch inference family of a Bedrock backend."""
+class ModelInvocationJobs(CustomModels):
+    """The batch inference family of a Bedrock backend (its jobs may name custom models)."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -313,7 +314,9 @@ class ModelInvocationJobs(ServiceBackend):
         model_invocation_type: str | None = None,
     ) -> ModelInvocationJob:
         # The model checks modelId's shape (foundation model id or ARN, inference profile,
-        # custom model ARN); whether a custom model exists is the customization family's.
+        # custom model ARN); a custom model must exist here and be Active.
+        if ":custom-model/" in model_id:
+            self.resolve_model(model_id, "modelId")
         if "s3InputDataConfig" not in input_data_config:
             raise ValidationException("inputDataConfig must contain s3InputDataConfig")
         if "s3OutputDataConfig" not in output_data_config:

@@ -277,8 +277,7 @@ def test_model_identifiers_of_every_kind_are_accepted(aws: Aws) -> None:
         "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0",
         "us.anthropic.claude-3-haiku-20240307-v1:0",
         f"arn:aws:bedrock:us-east-1:{ACCOUNT}:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0",
-        f"arn:aws:bedrock:us-east-1:{ACCOUNT}:custom-model/amazon.titan-text-express-v1:0:8k/abcdefabcdef",
-    ]):
+    ]):  # (a custom model must exist: test_a_custom_model_must_exist_and_be_active)
         arn = create_job(bedrock, name=f"model-{index}", model=model)
         assert bedrock.get_model_invocation_job(jobIdentifier=arn)["modelId"] == model
 
@@ -368,3 +367,36 @@ def test_buckets_of_another_account_are_read_through_s3_bucket_owner(aws: Aws) -
     assert bedrock.get_model_invocation_job(jobIdentifier=arn)["status"] == "Completed"
     (line,) = read_jsonl(s3, f"out/{job_id(arn)}/records.jsonl.out", bucket="shared-batch")
     assert line["recordId"] == "CALL0000001"
+
+
+def test_a_custom_model_must_exist_and_be_active(aws: Aws) -> None:
+    bedrock = aws.client("bedrock")
+    missing = "arn:aws:bedrock:us-east-1:123456789012:custom-model/amazon.titan-text-express-v1:0:8k/abcdefabcdef"
+    with pytest.raises(ClientError) as info:
+        bedrock.create_model_invocation_job(
+            jobName="on-missing-model", roleArn=ROLE_FOR_CUSTOM, modelId=missing,
+            inputDataConfig={"s3InputDataConfig": {"s3Uri": "s3://in-bucket/in.jsonl"}},
+            outputDataConfig={"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/out/"}},
+        )
+    assert info.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert bedrock.list_model_invocation_jobs()["invocationJobSummaries"] == []
+    model = bedrock.get_custom_model(modelIdentifier=_custom_model(bedrock))["modelArn"]
+    job = bedrock.create_model_invocation_job(
+        jobName="on-custom-model", roleArn=ROLE_FOR_CUSTOM, modelId=model,
+        inputDataConfig={"s3InputDataConfig": {"s3Uri": "s3://in-bucket/in.jsonl"}},
+        outputDataConfig={"s3OutputDataConfig": {"s3Uri": "s3://out-bucket/out/"}},
+    )["jobArn"]
+    assert bedrock.get_model_invocation_job(jobIdentifier=job)["modelId"] == model
+
+
+ROLE_FOR_CUSTOM = "arn:aws:iam::123456789012:role/batch"
+
+
+def _custom_model(bedrock: Any) -> str:
+    bedrock.create_model_customization_job(
+        jobName="tune-for-batch", customModelName="batch-custom", roleArn=ROLE_FOR_CUSTOM,
+        baseModelIdentifier="amazon.titan-text-express-v1:0:8k",
+        trainingDataConfig={"s3Uri": "s3://training-bucket/train.jsonl"},
+        outputDataConfig={"s3Uri": "s3://output-bucket/out/"}, hyperParameters={"epochCount": "2"},
+    )
+    return "batch-custom"
