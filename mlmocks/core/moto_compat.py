@@ -56,6 +56,7 @@ __all__ = [
     "XFormedAttributePicker",
     "get_router_class",
     "get_serializer_class",
+    "glue_table",
     "insert_url_patterns",
     "mock_random",
     "match_path",
@@ -145,6 +146,23 @@ def moto_holds_sagemaker_arn(account_id: str, region: str, arn: str) -> bool:
         return sagemaker_backends[account_id][region]._get_resource_from_arn(arn) is not None
     except Exception:  # noqa: BLE001 - whatever moto cannot read, it does not hold
         return False
+
+
+def glue_table(account_id: str, region: str, database_name: str, table_name: str) -> dict[str, Any]:
+    """The current version of a table moto's Glue holds in that account and region, as
+    GetTable shows it (``StorageDescriptor``, ``PartitionKeys``, ...). ``LookupError``
+    naming what is missing where moto holds no such database or table."""
+    from moto.glue.models import glue_backends
+
+    backend = glue_backends[account_id][region]
+    database = backend.databases.get(database_name)
+    if database is None:
+        raise LookupError(f"Database {database_name} not found in the Glue catalog of account {account_id}")
+    table = database.tables.get(table_name)
+    if table is None:
+        raise LookupError(f"Table {database_name}.{table_name} not found in the Glue catalog of account {account_id}")
+    shown: dict[str, Any] = table.as_dict()
+    return shown
 
 
 def reset_moto() -> None:

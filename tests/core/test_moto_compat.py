@@ -166,3 +166,17 @@ def test_ids_come_from_motos_seeded_random_source() -> None:
     first = random_id()
     mock_random.seed(7)
     assert random_id() == first
+
+
+def test_glue_table_reads_moto_glue_tables() -> None:
+    with mock_mljobs():
+        glue = boto3.client("glue", region_name="us-east-1")
+        glue.create_database(DatabaseInput={"Name": "db"})
+        columns = [{"Name": "user_id", "Type": "string"}]
+        glue.create_table(DatabaseName="db", TableInput={"Name": "t", "StorageDescriptor": {"Columns": columns}})
+        table = moto_compat.glue_table("123456789012", "us-east-1", "db", "t")
+        assert table["StorageDescriptor"]["Columns"] == columns
+        with pytest.raises(LookupError, match="Database other"):
+            moto_compat.glue_table("123456789012", "us-east-1", "other", "t")
+        with pytest.raises(LookupError, match=r"Table db\.other"):
+            moto_compat.glue_table("123456789012", "us-east-1", "db", "other")
