@@ -3,7 +3,9 @@
 Configured model algorithms belong to one account and region (``algorithms``);
 everything else belongs to a collaboration, which its members' accounts share
 (``collaborations``): associations (``algorithms``), trained models and their export
-jobs (``trained_models``), inference jobs (``inference_jobs``). Tags span the families.
+jobs (``trained_models``), inference jobs (``inference_jobs``). The lookalike side is an
+account's (``training_datasets``, ``audience_models``, ``configured_audience_models``,
+``audience_jobs``). Tags span the families.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from mlmocks.core.tags import Tagged, TaggingBackend
 
 from . import SPEC
 from .algorithms import AlgorithmsBackend
+from .audience_jobs import AudienceJobsBackend
 from .collaborations import ARN, Membership, created_in, version_key
 from .common import TAG_RULES
 from .exceptions import AccessDeniedException, ResourceNotFoundException
@@ -19,7 +22,9 @@ from .inference_jobs import InferenceJobsBackend
 from .trained_models import TrainedModelsBackend
 
 
-class CleanRoomsMLBackend(AlgorithmsBackend, TrainedModelsBackend, InferenceJobsBackend, TaggingBackend):
+class CleanRoomsMLBackend(
+    AlgorithmsBackend, TrainedModelsBackend, InferenceJobsBackend, AudienceJobsBackend, TaggingBackend
+):
     TAG_RULES = TAG_RULES
 
     def taggable(self, arn: str) -> Tagged:
@@ -31,6 +36,9 @@ class CleanRoomsMLBackend(AlgorithmsBackend, TrainedModelsBackend, InferenceJobs
         algorithm = self.algorithms.get(arn) if match["region"] == self.region_name else None
         if algorithm is not None:
             return algorithm
+        lookalike = self.lookalike_taggable(arn) if match["region"] == self.region_name else None
+        if lookalike is not None:
+            return lookalike
         in_membership = self.made_in_membership(arn)
         if in_membership is not None:
             return _taggable_in(*in_membership, arn)

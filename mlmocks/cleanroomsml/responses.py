@@ -138,6 +138,41 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse[CleanRoomsMLBackend]):
         _list, "collaborationTrainedModelInferenceJobs", "collaboration_summary"
     )
     cancel_trained_model_inference_job = partialmethod(_act)
+    # training datasets (training_datasets.py)
+    create_training_dataset = partialmethod(_create, {"trainingDatasetArn": "arn"})
+    get_training_dataset = partialmethod(_get, "detail")
+    list_training_datasets = partialmethod(_list, "trainingDatasets", "summary")
+    delete_training_dataset = partialmethod(_act)
+    # audience models (audience_models.py)
+    create_audience_model = partialmethod(_create, {"audienceModelArn": "arn"})
+    get_audience_model = partialmethod(_get, "detail")
+    list_audience_models = partialmethod(_list, "audienceModels", "summary")
+    delete_audience_model = partialmethod(_act)
+    # configured audience models and their policies (configured_audience_models.py)
+    create_configured_audience_model = partialmethod(_create, {"configuredAudienceModelArn": "arn"})
+    get_configured_audience_model = partialmethod(_get, "detail")
+    list_configured_audience_models = partialmethod(_list, "configuredAudienceModels", "summary")
+    update_configured_audience_model = partialmethod(_create, {"configuredAudienceModelArn": "arn"})
+    delete_configured_audience_model = partialmethod(_act)
+    put_configured_audience_model_policy = partialmethod(
+        _create, {"configuredAudienceModelPolicy": "policy", "policyHash": "policy_hash"}
+    )
+    get_configured_audience_model_policy = partialmethod(_get, "policy_detail")
+    delete_configured_audience_model_policy = partialmethod(_act)
+    # audience generation and export jobs (audience_jobs.py)
+    start_audience_generation_job = partialmethod(_create, {"audienceGenerationJobArn": "arn"})
+    list_audience_generation_jobs = partialmethod(_list, "audienceGenerationJobs", "summary")
+    delete_audience_generation_job = partialmethod(_act)
+    start_audience_export_job = partialmethod(_create, {})
+    list_audience_export_jobs = partialmethod(_list, "audienceExportJobs", "summary")
+
+    def get_audience_generation_job(self, audience_generation_job_arn: str) -> dict[str, Any]:
+        """What the caller's account sees of the job (its starter, or the configured
+        audience model's owner): a client's look at it."""
+        job = self.backend.get_audience_generation_job(audience_generation_job_arn=audience_generation_job_arn)
+        job.observe()
+        return job.detail_for(self.backend.account_id)
+
     # tags: TagOperations
 
 

@@ -77,6 +77,7 @@ __all__ = [
     "XFormedAttributePicker",
     "get_router_class",
     "get_serializer_class",
+    "glue_table",
     "insert_url_patterns",
     "mock_random",
     "match_path",
@@ -223,6 +224,23 @@ def s3_put_object(account_id: str, partition: str, bucket: str, key: str, body: 
         return False
     backend.put_object(bucket, key, body)
     return True
+
+
+def glue_table(account_id: str, region: str, database_name: str, table_name: str) -> dict[str, Any]:
+    """The current version of a table moto's Glue holds in that account and region, as
+    GetTable shows it (``StorageDescriptor``, ``PartitionKeys``, ...). ``LookupError``
+    naming what is missing where moto holds no such database or table."""
+    from moto.glue.models import glue_backends
+
+    backend = glue_backends[account_id][region]
+    database = backend.databases.get(database_name)
+    if database is None:
+        raise LookupError(f"Database {database_name} not found in the Glue catalog of account {account_id}")
+    table = database.tables.get(table_name)
+    if table is None:
+        raise LookupError(f"Table {database_name}.{table_name} not found in the Glue catalog of account {account_id}")
+    shown: dict[str, Any] = table.as_dict()
+    return shown
 
 
 def reset_moto() -> None:

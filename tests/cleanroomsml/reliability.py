@@ -125,7 +125,7 @@ def setup(make: Make) -> dict[str, list[Any]]:
         dataSource={"mlInputChannelArn": member.channel("scoring")},
     )["trainedModelInferenceJobArn"]
     algorithm = member.client.list_configured_model_algorithms()["configuredModelAlgorithms"][0]
-    return {
+    values: dict[str, list[Any]] = {
         "membershipIdentifier": [member.membership],
         "collaborationIdentifier": [member.collaboration],
         "configuredModelAlgorithmArn": [algorithm["configuredModelAlgorithmArn"]],
@@ -136,6 +136,73 @@ def setup(make: Make) -> dict[str, list[Any]]:
         "mlInputChannelArn": [member.channel()],
         "resourceConfig": [RESOURCES],
         "roleArn": [f"arn:aws:iam::{member.account}:role/cleanrooms-ml"],
+    }
+    for name, extra in lookalike_setup(make, member).items():
+        values.setdefault(name, []).extend(extra)
+    return values
+
+
+def lookalike_setup(make: Make, member: Member) -> dict[str, list[Any]]:
+    """The lookalike side: a Glue table, a training dataset on it, an audience model, a
+    configured audience model with a policy, a generation job and an export job."""
+    glue = make("glue")
+    glue.create_database(DatabaseInput={"Name": "fuzz_interactions"})
+    columns = [{"Name": name, "Type": "string"} for name in ("user_id", "item_id", "event_time")]
+    glue.create_table(
+        DatabaseName="fuzz_interactions", TableInput={"Name": "events", "StorageDescriptor": {"Columns": columns}}
+    )
+    role = f"arn:aws:iam::{member.account}:role/cleanrooms-ml"
+    training_data = [
+        {
+            "type": "INTERACTIONS",
+            "inputConfig": {
+                "schema": [
+                    {"columnName": "user_id", "columnTypes": ["USER_ID"]},
+                    {"columnName": "item_id", "columnTypes": ["ITEM_ID"]},
+                    {"columnName": "event_time", "columnTypes": ["TIMESTAMP"]},
+                ],
+                "dataSource": {"glueDataSource": {"databaseName": "fuzz_interactions", "tableName": "events"}},
+            },
+        }
+    ]
+    client = member.client
+    dataset = client.create_training_dataset(name="fuzz-dataset", roleArn=role, trainingData=training_data)[
+        "trainingDatasetArn"
+    ]
+    model = client.create_audience_model(name="fuzz-audience-model", trainingDatasetArn=dataset)["audienceModelArn"]
+    output = {"destination": {"s3Destination": {"s3Uri": "s3://fuzz-audiences/"}}, "roleArn": role}
+    sizes = {"audienceSizeType": "ABSOLUTE", "audienceSizeBins": [1000]}
+    configured = client.create_configured_audience_model(
+        name="fuzz-configured",
+        audienceModelArn=model,
+        outputConfig=output,
+        sharedAudienceMetrics=["ALL"],
+        audienceSizeConfig=sizes,
+    )["configuredAudienceModelArn"]
+    policy = '{"Version": "2012-10-17", "Statement": []}'
+    client.put_configured_audience_model_policy(
+        configuredAudienceModelArn=configured, configuredAudienceModelPolicy=policy
+    )
+    seed = {"dataSource": {"s3Uri": "s3://fuzz-seeds/users.jsonl"}, "roleArn": role}
+    job = client.start_audience_generation_job(
+        name="fuzz-segment", configuredAudienceModelArn=configured, seedAudience=seed
+    )["audienceGenerationJobArn"]
+    client.start_audience_export_job(
+        name="fuzz-export", audienceGenerationJobArn=job, audienceSize={"type": "ABSOLUTE", "value": 1000}
+    )
+    return {
+        "trainingDatasetArn": [dataset],
+        "audienceModelArn": [model],
+        "configuredAudienceModelArn": [configured],
+        "audienceGenerationJobArn": [job],
+        "resourceArn": [dataset, model, configured, job],
+        "trainingData": [training_data],
+        "outputConfig": [output],
+        "audienceSizeConfig": [sizes],
+        "audienceSize": [{"type": "ABSOLUTE", "value": 1000}],
+        "seedAudience": [seed],
+        "configuredAudienceModelPolicy": [policy],
+        "collaborationId": [member.collaboration],
     }
 
 

@@ -19,8 +19,9 @@ TAG_OPERATIONS = {"TagResource", "UntagResource", "ListTagsForResource"}
 OPERATIONS = sorted(CleanRoomsMLResponse.implemented_operations() - TAG_OPERATIONS)
 
 
-def test_the_operations_are_the_custom_model_ones() -> None:
-    assert len(OPERATIONS) == 25 and "CreateTrainedModel" in OPERATIONS
+def test_the_operations_are_the_custom_model_and_lookalike_ones() -> None:
+    # 25 of the custom-model side, 22 of the lookalike (audience) side.
+    assert len(OPERATIONS) == 25 + 22 and {"CreateTrainedModel", "CreateAudienceModel"} <= set(OPERATIONS)
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)

@@ -198,3 +198,17 @@ def test_s3_objects_are_read_and_written_through_moto_s3() -> None:
         assert moto_compat.s3_objects(account, "aws", "compat-bucket", "in/") == {"in/a.jsonl": b"one"}
         assert moto_compat.s3_put_object(account, "aws", "compat-bucket", "out/b", b"three") is True
         assert s3.get_object(Bucket="compat-bucket", Key="out/b")["Body"].read() == b"three"
+
+
+def test_glue_table_reads_moto_glue_tables() -> None:
+    with mock_mljobs():
+        glue = boto3.client("glue", region_name="us-east-1")
+        glue.create_database(DatabaseInput={"Name": "db"})
+        columns = [{"Name": "user_id", "Type": "string"}]
+        glue.create_table(DatabaseName="db", TableInput={"Name": "t", "StorageDescriptor": {"Columns": columns}})
+        table = moto_compat.glue_table("123456789012", "us-east-1", "db", "t")
+        assert table["StorageDescriptor"]["Columns"] == columns
+        with pytest.raises(LookupError, match="Database other"):
+            moto_compat.glue_table("123456789012", "us-east-1", "other", "t")
+        with pytest.raises(LookupError, match=r"Table db\.other"):
+            moto_compat.glue_table("123456789012", "us-east-1", "db", "other")
