@@ -93,16 +93,17 @@ def test_list_tags_pages(aws: Aws) -> None:
     code, http_status, message = error_of(info)
     assert (code, http_status) == ("ValidationException", 400) and "'NextToken'" in message
 
-    # moto's training job keeps more tags than a page: moto answers with its own tokens.
-    training_arn = moto_training_job(sagemaker)
+    # moto's model keeps more tags than a page: moto answers with its own tokens.
+    model_arn = moto_model(sagemaker)
+    sagemaker.add_tags(ResourceArn=model_arn, Tags=[{"Key": "team", "Value": "serving"}])
     for batch in range(2):
-        sagemaker.add_tags(ResourceArn=training_arn,
+        sagemaker.add_tags(ResourceArn=model_arn,
                            Tags=[{"Key": f"b{batch}-{i:02d}", "Value": "v"} for i in range(30)])
-    first = sagemaker.list_tags(ResourceArn=training_arn, MaxResults=50)
+    first = sagemaker.list_tags(ResourceArn=model_arn, MaxResults=50)
     assert len(first["Tags"]) == 50 and first["NextToken"]
-    rest = sagemaker.list_tags(ResourceArn=training_arn, MaxResults=50, NextToken=first["NextToken"])
+    rest = sagemaker.list_tags(ResourceArn=model_arn, MaxResults=50, NextToken=first["NextToken"])
     assert len(rest["Tags"]) == 11 and "NextToken" not in rest
-    every = [t for page in sagemaker.get_paginator("list_tags").paginate(ResourceArn=training_arn)
+    every = [t for page in sagemaker.get_paginator("list_tags").paginate(ResourceArn=model_arn)
              for t in page["Tags"]]
     assert {t["Key"] for t in every} == {"team"} | {f"b{b}-{i:02d}" for b in range(2) for i in range(30)}
 
