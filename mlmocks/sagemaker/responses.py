@@ -31,7 +31,9 @@ class SageMakerResponse(ServiceResponse[SageMakerBackend]):
 
     def owns(self, operation: str, body: dict[str, Any]) -> bool:
         if operation == "Search":
-            return body.get("Resource") in SEARCHABLE
+            resource = body.get("Resource")
+            # Malformed (not a string): ours to reject with a proper validation error.
+            return not isinstance(resource, str) or resource in SEARCHABLE
         arn = body.get("ResourceArn")
         if not isinstance(arn, str):
             return True  # malformed: ours to reject with a proper validation error
