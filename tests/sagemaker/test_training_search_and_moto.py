@@ -149,3 +149,14 @@ def test_motos_models_endpoints_and_experiments_beside_our_jobs(aws: Aws) -> Non
     moto = moto_sagemaker_backends[ACCOUNT][REGION]
     assert (moto.training_jobs, moto.processing_jobs, moto.transform_jobs) == ({}, {}, {})
     assert sagemaker.describe_training_job(TrainingJobName="train-1")["TrainingJobStatus"] == "Completed"
+
+
+@pytest.mark.regression("A Search whose Resource was not a string crashed the shared-host routing (a 500)")
+def test_search_with_a_resource_that_is_not_a_string(aws: Aws) -> None:
+    sagemaker = aws.client("sagemaker", validate=False)
+    create_training_job(sagemaker)
+    for resource in (["TrainingJob"], {"a": 1}, 7):
+        with pytest.raises(ClientError) as info:
+            sagemaker.search(Resource=resource)
+        code, status, message = error_of(info)
+        assert (code, status) == ("ValidationException", 400) and "Resource" in message
