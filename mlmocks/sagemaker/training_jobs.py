@@ -465,5 +465,12 @@ class TrainingJobs(ServiceBackend):
             where=where,
         )
 
+    def training_job_status(self, name: str) -> str | None:
+        """The TrainingJobStatus of a training job, None if there is none: what other
+        services (Neptune ML's transforms from a training job) ask of SageMaker, through
+        the registry (``specs()["sagemaker"].backends()``), under this backend's lock."""
+        job = self.training_jobs.get(name)
+        return None if job is None else job.primary_status
+
     def training_jobs_named(self, names: Sequence[str]) -> list[TrainingJob]:
         return [job for job in (self.training_jobs.get(name) for name in names) if job is not None]
