@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
+from mlmocks.core.backend import ServiceBackend
 from mlmocks.core.listing import Page, Store, paginate
 from mlmocks.core.spec import service_model
 
@@ -178,8 +179,8 @@ SEARCHABLE: dict[str, tuple[str, str, str]] = {
 }
 
 
-class Searching:
-    """Search, mixed into the SageMaker backend, for the resources of SEARCHABLE (each
+class Searching(ServiceBackend):
+    """Search, a part of the SageMaker backend, for the resources of SEARCHABLE (each
     with a ``search_record()``)."""
 
     def search(
