@@ -385,3 +385,19 @@ def test_tags_of_training_jobs(aws: Aws) -> None:
     with pytest.raises(ClientError) as info:
         sagemaker.list_tags(ResourceArn=arn.replace("train-1", "gone"))
     assert error_of(info)[0] == "ValidationException"
+
+
+def test_jobs_are_kept_per_account_and_region(aws: Aws) -> None:
+    here = aws.client("sagemaker")
+    there = aws.client("sagemaker", region="eu-west-1")
+    other = aws.client_for_account("sagemaker", "210987654321")
+    create_training_job(here)
+    arn = create_training_job(there)  # the same name, elsewhere
+    assert ":eu-west-1:" in arn
+    create_training_job(other, "theirs")
+    assert [j["TrainingJobName"] for j in here.list_training_jobs()["TrainingJobSummaries"]] == ["train-1"]
+    assert [j["TrainingJobName"] for j in other.list_training_jobs()["TrainingJobSummaries"]] == ["theirs"]
+    with pytest.raises(ClientError):
+        here.describe_training_job(TrainingJobName="theirs")
+    here.delete_training_job(TrainingJobName="train-1")
+    assert describe_training_job(there)["TrainingJobStatus"] == "Completed"
