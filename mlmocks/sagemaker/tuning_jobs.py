@@ -25,7 +25,7 @@ from mlmocks.core.listing import Page, Store, paginate
 from mlmocks.core.moto_compat import mock_random
 from mlmocks.core.tags import tag_dict
 
-from .exceptions import ResourceInUse, ValidationException
+from .exceptions import ResourceInUse, ResourceLimitExceeded, ValidationException
 from .job_common import DEFAULT_MAX_RESULTS, failure_reason, list_jobs, not_found, require_status
 from .training_jobs import DEFAULT_MAX_RUNTIME, TrainingJob, TrainingJobs
 
@@ -38,6 +38,12 @@ TUNING_JOB = Lifecycle(
 
 STOPPABLE = ("InProgress",)
 DELETABLE = ("Completed", "Failed", "Stopped")
+
+#: The most training jobs a tuning job runs at once, and in all (by strategy): the
+#: limits "Resource Limits for Automatic Model Tuning" gives, at their highest quota.
+MOST_PARALLEL = 100
+MOST_TRAINING_JOBS = {"Random": 10000}
+DEFAULT_MOST_TRAINING_JOBS = 750
 
 
 def draw(ranges: dict[str, Any]) -> dict[str, str]:
@@ -110,11 +116,10 @@ class TuningJob(Job):
 
     def launch(self, every: bool = False) -> None:
         """Launch training jobs where there is room (``every``: all it has left)."""
-        while len(self.children) < self.max_jobs:
-            running = sum(1 for job in self.training_jobs() if not job.is_finished)
-            if not every and running >= self.max_parallel:
-                return
+        running = 0 if every else sum(1 for job in self.training_jobs() if not job.is_finished)
+        while len(self.children) < self.max_jobs and (every or running < self.max_parallel):
             self._launch_one()
+            running += 1
 
     def _launch_one(self) -> None:
         index = len(self.children)
@@ -272,6 +277,17 @@ class TuningJobs(TrainingJobs, ServiceBackend):
             raise ValidationException(
                 "ResourceLimits.MaxParallelTrainingJobs must not be greater than "
                 "ResourceLimits.MaxNumberOfTrainingJobs."
+            )
+        if limits["MaxParallelTrainingJobs"] > MOST_PARALLEL:
+            raise ResourceLimitExceeded(
+                f"The number of parallel training jobs per hyperparameter tuning job is limited to "
+                f"{MOST_PARALLEL}; ResourceLimits.MaxParallelTrainingJobs is {limits['MaxParallelTrainingJobs']}."
+            )
+        ceiling = MOST_TRAINING_JOBS.get(config["Strategy"], DEFAULT_MOST_TRAINING_JOBS)
+        if (most or 0) > ceiling:
+            raise ResourceLimitExceeded(
+                f"The number of training jobs per {config['Strategy']} hyperparameter tuning job is "
+                f"limited to {ceiling}; ResourceLimits.MaxNumberOfTrainingJobs is {most}."
             )
         if name in self.tuning_jobs:
             raise ResourceInUse(f"Hyperparameter tuning job {name} already exists.")

@@ -225,6 +225,10 @@ def test_list_delete_and_errors(aws: Aws) -> None:
         with pytest.raises(ClientError) as info:
             create_tuning_job(sagemaker, "rejected", **overrides)
         assert error_of(info)[0] == "ValidationException" and words in error_of(info)[2], error_of(info)
+    for config in (tuning_config(most=751, parallel=2), tuning_config(most=200, parallel=101)):
+        with pytest.raises(sagemaker.exceptions.ResourceLimitExceeded) as info:
+            create_tuning_job(sagemaker, "rejected", HyperParameterTuningJobConfig=config)
+        assert error_of(info)[1] == 400
     names = [s["HyperParameterTuningJobName"]
              for s in sagemaker.list_hyper_parameter_tuning_jobs()["HyperParameterTuningJobSummaries"]]
     assert names == ["tune-b"]
