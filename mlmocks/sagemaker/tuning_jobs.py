@@ -138,8 +138,10 @@ class TuningJob(Job):
         config.setdefault("StoppingCondition", {"MaxRuntimeInSeconds": DEFAULT_MAX_RUNTIME})
         name = f"{self.name}-{index + 1:03d}-{random_id(8, '0123456789abcdef')}"
         self.children.append(name)
+        # "Tags that you specify for the tuning job are also added to all training jobs
+        # that the tuning job launches."
         self.backend.start_training_job(
-            name, config, {}, tuning_job_arn=self.arn, definition_name=definition.get("DefinitionName"),
+            name, config, dict(self.tags), tuning_job_arn=self.arn, definition_name=definition.get("DefinitionName"),
             tuned_hyper_parameters=tuned, objective=objective,
         )
 

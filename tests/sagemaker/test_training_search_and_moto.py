@@ -120,9 +120,13 @@ def test_resource_groups_tagging_api_sees_every_job_kind(aws: Aws) -> None:
     def mapping(**filters: Any) -> set[str]:
         return {r["ResourceARN"] for r in tagging.get_resources(**filters)["ResourceTagMappingList"]}
 
-    assert mapping(TagFilters=[{"Key": "team", "Values": ["ml"]}]) == set(arns.values()) | {model_arn}
+    # The tuning job's training jobs carry its tags.
+    launched = {j["TrainingJobArn"] for j in sagemaker.list_training_jobs(NameContains="tune-1-")["TrainingJobSummaries"]}
+    assert len(launched) == 4
+    assert mapping(TagFilters=[{"Key": "team", "Values": ["ml"]}]) == set(arns.values()) | {model_arn} | launched
     for resource_type, arn in arns.items():
-        assert mapping(ResourceTypeFilters=[resource_type]) == {arn}
+        expected = {arn} | (launched if resource_type == "sagemaker:training-job" else set())
+        assert mapping(ResourceTypeFilters=[resource_type]) == expected
     assert tagging.tag_resources(ResourceARNList=list(arns.values()), Tags={"cost": "x"})["FailedResourcesMap"] == {}
     for arn in arns.values():
         assert {t["Key"] for t in sagemaker.list_tags(ResourceArn=arn)["Tags"]} == {"team", "cost"}

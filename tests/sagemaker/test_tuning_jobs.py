@@ -244,6 +244,10 @@ def test_tags_of_tuning_jobs(aws: Aws) -> None:
     """moto's test_tag_hyper_parameter_tuning_job."""
     sagemaker = aws.client("sagemaker")
     arn = create_tuning_job(sagemaker, Tags=[{"Key": "team", "Value": "ml"}])
+    # Its tags are its training jobs' too.
+    for child in children(sagemaker):
+        child_arn = child["TrainingJobArn"]
+        assert sagemaker.list_tags(ResourceArn=child_arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
     sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": "stage", "Value": "dev"}])
     assert sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}, {"Key": "stage", "Value": "dev"}]
     sagemaker.delete_tags(ResourceArn=arn, TagKeys=["team"])
