@@ -1,9 +1,10 @@
 """Search, tags and the Resource Groups Tagging API on training, processing, transform and
-tuning jobs, with moto's SageMaker (models, endpoints, experiments, Search of its own
+tuning jobs, with moto's SageMaker (models, endpoints, pipelines, experiments, Search of its own
 resources) answering beside them, in-process and against the server."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -146,6 +147,10 @@ def test_motos_models_endpoints_and_experiments_beside_our_jobs(aws: Aws) -> Non
         "VariantName": "main", "ModelName": "model-1", "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
     sagemaker.create_endpoint(EndpointName="endpoint-1", EndpointConfigName="config-1")
     sagemaker.create_experiment(ExperimentName="experiment-1")
+    definition = {"Version": "2020-12-01", "Steps": [{"Name": "train", "Type": "Training", "Arguments": {}}]}
+    sagemaker.create_pipeline(PipelineName="pipeline-1", RoleArn=ROLE, PipelineDefinition=json.dumps(definition))
+    assert [p["PipelineName"] for p in sagemaker.list_pipelines()["PipelineSummaries"]] == ["pipeline-1"]
+    assert sagemaker.start_pipeline_execution(PipelineName="pipeline-1")["PipelineExecutionArn"]
     assert sagemaker.describe_endpoint(EndpointName="endpoint-1")["EndpointConfigName"] == "config-1"
     assert [m["ModelName"] for m in sagemaker.list_models()["Models"]] == ["model-1"]
     assert [e["ExperimentName"] for e in sagemaker.list_experiments()["ExperimentSummaries"]] == ["experiment-1"]
