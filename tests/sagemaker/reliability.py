@@ -47,7 +47,7 @@ def job_family_values(sagemaker: Any) -> dict[str, list[Any]]:
         "AlgorithmSpecification": [jobs.ALGORITHM],
         "OutputDataConfig": [jobs.OUTPUT],
         "ResourceConfig": [jobs.RESOURCES],
-        "InputDataConfig": [jobs.INPUT],
+        # (no InputDataConfig: AutoML jobs have a member of that name of another shape)
         "AppSpecification": [jobs.APP],
         "ProcessingResources": [jobs.PROCESSING_RESOURCES],
         "ProcessingOutputConfig": [jobs.PROCESSING_OUTPUTS],
