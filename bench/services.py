@@ -363,17 +363,15 @@ def _moto_customization_job(client: Any, i: int) -> None:
     )
 
 
-def _moto_training_job(client: Any, i: int) -> None:
-    client.create_training_job(
-        TrainingJobName=f"train-{i:06d}",
-        AlgorithmSpecification={
-            "TrainingImage": "111111111111.dkr.ecr.us-east-1.amazonaws.com/algo:1",
-            "TrainingInputMode": "File",
+def _moto_model(client: Any, i: int) -> None:
+    # A model: moto's on the shared host (mlmocks owns SageMaker's job families).
+    client.create_model(
+        ModelName=f"model-{i:06d}",
+        ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/bench",
+        PrimaryContainer={
+            "Image": "111111111111.dkr.ecr.us-east-1.amazonaws.com/serve:1",
+            "ModelDataUrl": "s3://bench-training/output/model.tar.gz",
         },
-        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/bench",
-        OutputDataConfig={"S3OutputPath": "s3://bench-training/output/"},
-        ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10},
-        StoppingCondition={"MaxRuntimeInSeconds": 3600},
     )
 
 
@@ -388,8 +386,8 @@ MOTO_BASELINES = {
     "json": MotoBaseline(
         protocol="json",
         service="sagemaker",
-        create=_moto_training_job,
-        describe=("describe_training_job", {"TrainingJobName": "train-000000"}),
-        list=("list_training_jobs", {}),
+        create=_moto_model,
+        describe=("describe_model", {"ModelName": "model-000000"}),
+        list=("list_models", {}),
     ),
 }

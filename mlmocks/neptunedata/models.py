@@ -152,18 +152,22 @@ class NeptuneDataBackend(ServiceBackend):
         return endpoint
 
     def check_sagemaker_training_job(self, name: str) -> None:
-        """A transform from a SageMaker training job: one of moto's, and completed."""
-        from moto.sagemaker.models import sagemaker_backends
+        """A transform from a SageMaker training job (mlmocks' SageMaker's, found through
+        the registry, since a service never imports another), and completed."""
+        from mlmocks.core.registry import specs
 
-        training_job = sagemaker_backends[self.account_id][self.region_name].training_jobs.get(name)
-        if training_job is None:
+        sagemaker = specs()["sagemaker"].backends()[self.account_id][self.region_name]
+        # Under the SageMaker backend's own lock: its job moves when its status is read.
+        with sagemaker.lock:
+            status = sagemaker.training_job_status(name)
+        if status is None:
             raise BadRequestException(
                 f"Unable to find SageMaker AI resource. Please check your input. (trainingJobName: {name!r})"
             )
-        if training_job.training_job_status != COMPLETED:
+        if status != COMPLETED:
             raise BadRequestException(
                 "Provided SageMaker AI Training job has not completed."
-                f" (trainingJobName: {name!r} is {training_job.training_job_status})"
+                f" (trainingJobName: {name!r} is {status})"
             )
 
 

@@ -1,8 +1,9 @@
-"""Amazon SageMaker Neo compilation jobs.
+"""Amazon SageMaker's ML jobs: Neo compilation jobs; training, processing, transform and
+hyperparameter tuning jobs.
 
-Every other SageMaker action (training jobs, models, endpoints, tags on moto's
-resources, ...) is moto's, on the same host: mlmocks answers only the compilation job
-family and tags on compilation-job ARNs.
+Every other SageMaker action (models, endpoints, pipelines, experiments, tags on moto's
+resources, ...) is moto's, on the same host: mlmocks answers its job families, tags on
+their ARNs, and Search for training and tuning jobs.
 """
 
 from mlmocks.core.registry import ServiceSpec
@@ -13,6 +14,10 @@ SPEC = ServiceSpec(
     url_bases=(r"https?://api\.sagemaker\.(.+)\.amazonaws.com",),
     job_kinds=(
         "sagemaker::compilation-job",
+        "sagemaker::training-job",
+        "sagemaker::processing-job",
+        "sagemaker::transform-job",
+        "sagemaker::hyper-parameter-tuning-job",
         "sagemaker::automl-job",
         "sagemaker::edge-packaging-job",
         "sagemaker::optimization-job",

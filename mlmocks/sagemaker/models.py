@@ -5,30 +5,77 @@ Resource Groups Tagging API beside moto's resources."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
 
 from moto.core.resource_tagging import TaggableResourcesMixin, TaggedResource
 
-from mlmocks.core.listing import Store
 from mlmocks.core.tags import Tagged, TaggingBackend, TagRules
 
 from . import SPEC
-from .automl_jobs import AutoMLJobs, is_automl_job_arn
-from .compilation_jobs import CompilationJobs, is_compilation_job_arn
-from .edge_packaging_jobs import EdgePackagingJobs, is_edge_packaging_job_arn
+from .automl_jobs import AutoMLJobs
+from .compilation_jobs import CompilationJobs
+from .edge_packaging_jobs import EdgePackagingJobs
 from .exceptions import ValidationException
-from .inference_recommendations_jobs import (
-    InferenceRecommendationsJobs,
-    is_inference_recommendations_job_arn,
-)
-from .optimization_jobs import OptimizationJobs, is_optimization_job_arn
+from .inference_recommendations_jobs import InferenceRecommendationsJobs
+from .optimization_jobs import OptimizationJobs
+from .processing_jobs import ProcessingJobs
+from .search import Searching
+from .transform_jobs import TransformJobs
+from .tuning_jobs import TuningJobs
 
 #: Tags a SageMaker resource may carry.
 MAX_TAGS = 50
 
 
+@dataclass(frozen=True)
+class OwnedResource:
+    """A SageMaker resource type mlmocks owns on the shared host: tags on its ARNs are
+    ours, and moto's Resource Groups Tagging API lists it. One row a type: a job family
+    adds its own row to OWNED_RESOURCES."""
+
+    #: The ARN's resource type (``training-job`` in ``...:training-job/name``).
+    arn_type: str
+    #: The backend attribute (a core.listing Store) that holds them by name and ARN.
+    store: str
+
+    @property
+    def tagging_type(self) -> str:
+        """Its type in the Resource Groups Tagging API (``sagemaker:training-job``)."""
+        return f"sagemaker:{self.arn_type}"
+
+
+OWNED_RESOURCES: list[OwnedResource] = [
+    OwnedResource("compilation-job", "compilation_jobs"),
+    OwnedResource("training-job", "training_jobs"),
+    OwnedResource("processing-job", "processing_jobs"),
+    OwnedResource("transform-job", "transform_jobs"),
+    OwnedResource("hyper-parameter-tuning-job", "tuning_jobs"),
+    OwnedResource("automl-job", "automl_jobs"),
+    OwnedResource("edge-packaging-job", "edge_packaging_jobs"),
+    OwnedResource("optimization-job", "optimization_jobs"),
+    OwnedResource("inference-recommendations-job", "inference_recommendations_jobs"),
+]
+
+
+def owned_resource(arn: str) -> OwnedResource | None:
+    """The row of OWNED_RESOURCES whose type ``arn`` names (any account, region or partition)."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "sagemaker":
+        return None
+    arn_type = parts[5].split("/", 1)[0]
+    return next((row for row in OWNED_RESOURCES if row.arn_type == arn_type and "/" in parts[5]), None)
+
+
+def is_owned_arn(arn: str) -> bool:
+    return owned_resource(arn) is not None
+
+
 class SageMakerBackend(
     CompilationJobs,
+    TuningJobs,
+    ProcessingJobs,
+    TransformJobs,
+    Searching,
     AutoMLJobs,
     EdgePackagingJobs,
     OptimizationJobs,
@@ -53,58 +100,24 @@ class SageMakerBackend(
         # A snapshot: moto keeps this iterator between pages, so it must not hold the lock.
         with self.lock:
             resources = [
-                TaggedResource(job.arn, dict(job.tags), "sagemaker:compilation-job")
-                for job in self.compilation_jobs
+                TaggedResource(job.arn, dict(job.tags), row.tagging_type)
+                for row in OWNED_RESOURCES
+                for job in getattr(self, row.store)
             ]
-            resources += self._automl_family_tagged_resources()
         return iter(resources)
 
     def owns_arn(self, arn: str) -> bool:
         # moto's SageMaker backend claims every other SageMaker ARN.
-        return is_compilation_job_arn(arn) or is_automl_family_arn(arn)
+        return is_owned_arn(arn)
 
     def taggable(self, arn: str) -> Tagged:
         # By ARN only (find would take a name too).
-        job: Tagged | None = self.compilation_jobs.find(arn) if arn.startswith("arn:") else None
-        job = job or self._automl_family_taggable(arn)
+        row = owned_resource(arn)
+        job: Tagged | None = getattr(self, row.store).find(arn) if row is not None else None
         if job is None:
             # What SageMaker answers for tags of a resource that does not exist.
             raise ValidationException(f"Resource does not exist: {arn}")
         return job
-
-    # -- AutoML, edge packaging, optimization and inference recommendations jobs --------
-
-    def _automl_family_tagged_resources(self) -> list[TaggedResource]:
-        stores: list[tuple[str, Any]] = [
-            ("sagemaker:automl-job", self.automl_jobs),
-            ("sagemaker:edge-packaging-job", self.edge_packaging_jobs),
-            ("sagemaker:optimization-job", self.optimization_jobs),
-            ("sagemaker:inference-recommendations-job", self.inference_recommendations_jobs),
-        ]
-        return [TaggedResource(job.arn, dict(job.tags), kind) for kind, store in stores for job in store]
-
-    def _automl_family_taggable(self, arn: str) -> Tagged | None:
-        if not arn.startswith("arn:"):
-            return None
-        stores: list[Store[Any]] = [
-            self.automl_jobs,
-            self.edge_packaging_jobs,
-            self.optimization_jobs,
-            self.inference_recommendations_jobs,
-        ]
-        found: Tagged | None = next((job for store in stores if (job := store.find(arn)) is not None), None)
-        return found
-
-
-def is_automl_family_arn(arn: str) -> bool:
-    """Whether ``arn`` names an AutoML, edge packaging, optimization or inference
-    recommendations job."""
-    return (
-        is_automl_job_arn(arn)
-        or is_edge_packaging_job_arn(arn)
-        or is_optimization_job_arn(arn)
-        or is_inference_recommendations_job_arn(arn)
-    )
 
 
 sagemaker_backends = SPEC.backend_dict(SageMakerBackend)

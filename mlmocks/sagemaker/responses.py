@@ -14,12 +14,8 @@ from mlmocks.core.responses import ServiceResponse
 from mlmocks.core.tags import tag_dict, tag_list
 
 from .exceptions import ValidationException
-from .models import (
-    SageMakerBackend,
-    is_automl_family_arn,
-    is_compilation_job_arn,
-    sagemaker_backends,
-)
+from .models import SageMakerBackend, is_owned_arn, sagemaker_backends
+from .search import SEARCHABLE
 
 
 class SageMakerResponse(ServiceResponse[SageMakerBackend]):
@@ -29,15 +25,20 @@ class SageMakerResponse(ServiceResponse[SageMakerBackend]):
     MOTO_SERVICE = "sagemaker"
 
 
-    # Tags exist on both sides of the host: ours only for compilation jobs.
-    SHARED_OPERATIONS = frozenset({"AddTags", "ListTags", "DeleteTags"})
+    # Tags exist on both sides of the host: ours only for our resources (models.py's
+    # OWNED_RESOURCES); Search too: ours only for the resource types we hold.
+    SHARED_OPERATIONS = frozenset({"AddTags", "ListTags", "DeleteTags", "Search"})
 
     def owns(self, operation: str, body: dict[str, Any]) -> bool:
+        if operation == "Search":
+            resource = body.get("Resource")
+            # Malformed (not a string): ours to reject with a proper validation error.
+            return not isinstance(resource, str) or resource in SEARCHABLE
         arn = body.get("ResourceArn")
         if not isinstance(arn, str):
             return True  # malformed: ours to reject with a proper validation error
         # moto's SageMaker fails on tags of a resource it does not hold: ours to refuse.
-        return is_compilation_job_arn(arn) or is_automl_family_arn(arn) or not self._held_by_moto(arn)
+        return is_owned_arn(arn) or not self._held_by_moto(arn)
 
     def _held_by_moto(self, arn: str) -> bool:
         return moto_holds_sagemaker_arn(self.current_account, self.region, arn)
@@ -66,6 +67,97 @@ class SageMakerResponse(ServiceResponse[SageMakerBackend]):
         self.backend.delete_compilation_job(compilation_job_name)
         return {}
 
+    # -- training jobs ------------------------------------------------------------------
+
+    def create_training_job(self, **params: Any) -> dict[str, Any]:
+        return {"TrainingJobArn": self.backend.create_training_job(**params).arn}
+
+    def describe_training_job(self, training_job_name: str) -> dict[str, Any]:
+        return self.backend.describe_training_job(training_job_name).detail()
+
+    def list_training_jobs(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_training_jobs(**params)
+        return {"TrainingJobSummaries": [job.summary() for job in page.items], "NextToken": page.next_token}
+
+    def stop_training_job(self, training_job_name: str) -> dict[str, Any]:
+        self.backend.stop_training_job(training_job_name)
+        return {}
+
+    def update_training_job(self, **params: Any) -> dict[str, Any]:
+        return {"TrainingJobArn": self.backend.update_training_job(**params).arn}
+
+    def delete_training_job(self, training_job_name: str) -> dict[str, Any]:
+        self.backend.delete_training_job(training_job_name)
+        return {}
+
+    # -- hyperparameter tuning jobs -----------------------------------------------------
+
+    def create_hyper_parameter_tuning_job(self, **params: Any) -> dict[str, Any]:
+        return {"HyperParameterTuningJobArn": self.backend.create_hyper_parameter_tuning_job(**params).arn}
+
+    def describe_hyper_parameter_tuning_job(self, hyper_parameter_tuning_job_name: str) -> dict[str, Any]:
+        return self.backend.describe_hyper_parameter_tuning_job(hyper_parameter_tuning_job_name).detail()
+
+    def list_hyper_parameter_tuning_jobs(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_hyper_parameter_tuning_jobs(**params)
+        return {
+            "HyperParameterTuningJobSummaries": [job.summary() for job in page.items],
+            "NextToken": page.next_token,
+        }
+
+    def stop_hyper_parameter_tuning_job(self, hyper_parameter_tuning_job_name: str) -> dict[str, Any]:
+        self.backend.stop_hyper_parameter_tuning_job(hyper_parameter_tuning_job_name)
+        return {}
+
+    def delete_hyper_parameter_tuning_job(self, hyper_parameter_tuning_job_name: str) -> dict[str, Any]:
+        self.backend.delete_hyper_parameter_tuning_job(hyper_parameter_tuning_job_name)
+        return {}
+
+    def list_training_jobs_for_hyper_parameter_tuning_job(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_training_jobs_for_hyper_parameter_tuning_job(**params)
+        return {"TrainingJobSummaries": [job.tuning_summary() for job in page.items], "NextToken": page.next_token}
+
+    # -- processing jobs ----------------------------------------------------------------
+
+    def create_processing_job(self, **params: Any) -> dict[str, Any]:
+        return {"ProcessingJobArn": self.backend.create_processing_job(**params).arn}
+
+    def describe_processing_job(self, processing_job_name: str) -> dict[str, Any]:
+        return self.backend.describe_processing_job(processing_job_name).detail()
+
+    def list_processing_jobs(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_processing_jobs(**params)
+        return {"ProcessingJobSummaries": [job.summary() for job in page.items], "NextToken": page.next_token}
+
+    def stop_processing_job(self, processing_job_name: str) -> dict[str, Any]:
+        self.backend.stop_processing_job(processing_job_name)
+        return {}
+
+    def delete_processing_job(self, processing_job_name: str) -> dict[str, Any]:
+        self.backend.delete_processing_job(processing_job_name)
+        return {}
+
+    # -- transform jobs -----------------------------------------------------------------
+
+    def create_transform_job(self, **params: Any) -> dict[str, Any]:
+        return {"TransformJobArn": self.backend.create_transform_job(**params).arn}
+
+    def describe_transform_job(self, transform_job_name: str) -> dict[str, Any]:
+        return self.backend.describe_transform_job(transform_job_name).detail()
+
+    def list_transform_jobs(self, **params: Any) -> dict[str, Any]:
+        page = self.backend.list_transform_jobs(**params)
+        return {"TransformJobSummaries": [job.summary() for job in page.items], "NextToken": page.next_token}
+
+    def stop_transform_job(self, transform_job_name: str) -> dict[str, Any]:
+        self.backend.stop_transform_job(transform_job_name)
+        return {}
+
+    # -- Search, for training and tuning jobs (moto's Search answers the rest) ----------
+
+    def search(self, **params: Any) -> dict[str, Any]:
+        member, records, next_token = self.backend.search(**params)
+        return {"Results": [{member: found} for found in records], "NextToken": next_token}
     # -- AutoML jobs (V1 and V2) ---------------------------------------------------------
 
     def create_auto_ml_job(self, **params: Any) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def test_compilation_jobs_create_describe_list_and_errors(aws: Aws) -> None:
     run(flow)
 
 
-def test_motos_training_jobs_beside_ours_with_a_waiter(aws: Aws) -> None:
+def test_training_jobs_with_a_waiter(aws: Aws) -> None:
     async def flow() -> None:
         async with twins(aws, "sagemaker") as (sync, aio):
             for n in range(3):
@@ -64,7 +64,7 @@ def test_motos_training_jobs_beside_ours_with_a_waiter(aws: Aws) -> None:
             assert [s["TrainingJobName"] for page in pages for s in page["TrainingJobSummaries"]] == [
                 "train-0", "train-1", "train-2"
             ]
-            # moto answers an unknown training job with a ValidationException (unmodeled).
+            # An unknown training job is a ValidationException (unmodeled), as moto's was.
             await same_error(
                 sync, aio, "describe_training_job", "ValidationException", modeled=False, TrainingJobName="train-9"
             )

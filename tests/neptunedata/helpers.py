@@ -59,7 +59,7 @@ def transform(
 
 
 def sagemaker_training_job(sagemaker: Any, name: str) -> None:
-    """A training job of moto's SageMaker (Completed at once, as moto makes them)."""
+    """A SageMaker training job (Completed at once under the default progression, as moto makes them)."""
     sagemaker.create_training_job(
         TrainingJobName=name,
         AlgorithmSpecification={"TrainingImage": "image:latest", "TrainingInputMode": "File"},

@@ -417,13 +417,9 @@ def test_transform_from_a_sagemaker_training_job(aws: Aws) -> None:
 
 
 def test_transform_refuses_a_sagemaker_training_job_still_running(decorator_aws: Aws) -> None:
-    from moto.sagemaker.models import sagemaker_backends
-
+    # SageMaker's training jobs are Completed at once by default; this one is still running.
+    decorator_aws.control.set_progression("sagemaker::training-job", "manual", times=1000)
     sagemaker_training_job(decorator_aws.client("sagemaker"), "running")
-    # moto's training jobs are Completed at once; this one is made to be still running.
-    sagemaker_backends["123456789012"]["us-east-1"].training_jobs[
-        "running"
-    ].training_job_status = "InProgress"
     client = neptune(decorator_aws)
     with pytest.raises(client.exceptions.BadRequestException) as info:
         client.start_ml_model_transform_job(

@@ -15,7 +15,7 @@ def client(make: Make) -> Any:
 def setup(make: Make) -> dict[str, list[Any]]:
     arn = create_job(client(make), "fuzz-compilation")
     automl = automl_family_setup(client(make), "fuzz-compilation")
-    return {
+    values: dict[str, list[Any]] = {
         **automl,
         "CompilationJobName": ["fuzz-compilation"],
         "ResourceArn": [arn, *automl["ResourceArn"]],
@@ -23,6 +23,43 @@ def setup(make: Make) -> dict[str, list[Any]]:
         "InputConfig": [INPUT],
         "OutputConfig": [OUTPUT],
         "StoppingCondition": [STOPPING],
+    }
+    for member, more in job_family_values(client(make)).items():
+        values[member] = values.get(member, []) + more
+    return values
+
+
+def job_family_values(sagemaker: Any) -> dict[str, list[Any]]:
+    """Training, processing, transform and tuning jobs for the fuzzed requests to name,
+    and whole values of their create requests that pass SageMaker's checks."""
+    from tests.sagemaker import job_helpers as jobs
+
+    arns = [
+        jobs.create_training_job(sagemaker, "fuzz-training"),
+        jobs.create_processing_job(sagemaker, "fuzz-processing"),
+        jobs.create_transform_job(sagemaker, "fuzz-transform"),
+        jobs.create_tuning_job(sagemaker, "fuzz-tuning"),
+    ]
+    return {
+        "ResourceArn": arns,
+        "TrainingJobName": ["fuzz-training"],
+        "ProcessingJobName": ["fuzz-processing"],
+        "TransformJobName": ["fuzz-transform"],
+        "HyperParameterTuningJobName": ["fuzz-tuning"],
+        "AlgorithmSpecification": [jobs.ALGORITHM],
+        "OutputDataConfig": [jobs.OUTPUT],
+        "ResourceConfig": [jobs.RESOURCES],
+        # (no InputDataConfig: AutoML jobs have a member of that name of another shape)
+        "AppSpecification": [jobs.APP],
+        "ProcessingResources": [jobs.PROCESSING_RESOURCES],
+        "ProcessingOutputConfig": [jobs.PROCESSING_OUTPUTS],
+        "TransformInput": [jobs.TRANSFORM_INPUT],
+        "TransformOutput": [jobs.TRANSFORM_OUTPUT],
+        "TransformResources": [jobs.TRANSFORM_RESOURCES],
+        "ModelName": ["model-1"],
+        "HyperParameterTuningJobConfig": [jobs.tuning_config()],
+        "TrainingJobDefinition": [jobs.DEFINITION],
+        "Resource": ["TrainingJob", "HyperParameterTuningJob"],
     }
 
 
