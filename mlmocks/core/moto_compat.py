@@ -60,6 +60,7 @@ __all__ = [
     "mock_random",
     "match_path",
     "moto_holds_sagemaker_arn",
+    "put_s3_object",
     "moto_url_paths",
     "put_backends_first",
     "reset_moto",
@@ -145,6 +146,27 @@ def moto_holds_sagemaker_arn(account_id: str, region: str, arn: str) -> bool:
         return sagemaker_backends[account_id][region]._get_resource_from_arn(arn) is not None
     except Exception:  # noqa: BLE001 - whatever moto cannot read, it does not hold
         return False
+
+
+def put_s3_object(account_id: str, uri: str, body: bytes) -> bool:
+    """Write ``body`` at ``uri`` (``s3://bucket/key``) in moto's S3, as ``account_id``
+    writes there: the output a job leaves where its owner said. False (nothing written)
+    where moto's S3 has no such bucket, or the URI names no key."""
+    from moto.s3.models import s3_backends
+    from moto.utilities.utils import PARTITION_NAMES
+
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not bucket or not key:
+        return False
+    for partition in PARTITION_NAMES:
+        try:
+            backend = s3_backends[account_id][partition]
+            backend.get_bucket(bucket)
+        except Exception:  # noqa: BLE001 - no such bucket in this partition
+            continue
+        backend.put_object(bucket, key, body)
+        return True
+    return False
 
 
 def reset_moto() -> None:
