@@ -120,7 +120,7 @@ class Collab:
             **extra,
         }
         if "dataChannels" not in params:
-            channel = self.channel(params["configuredModelAlgorithmAssociationArn"], client, membership)
+            channel = self.channel(params["configuredModelAlgorithmAssociationArn"], client or self.a, membership)
             params["dataChannels"] = [{"mlInputChannelArn": channel, "channelName": "train"}]
         return dict((client or self.a).create_trained_model(**params))
 
@@ -148,8 +148,7 @@ class Collab:
             configuredModelAlgorithmAssociations=[association],
             inputChannel=channel_source(account=account),
             name=name or f"channel-{len(self.channels) + 1}",
-            retentionInDays=30,
-            **extra,
+            **{"retentionInDays": 30, **extra},
         )["mlInputChannelArn"]
         if name is None and not extra:
             self.channels[key] = made

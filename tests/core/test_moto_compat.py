@@ -166,3 +166,13 @@ def test_ids_come_from_motos_seeded_random_source() -> None:
     first = random_id()
     mock_random.seed(7)
     assert random_id() == first
+
+
+def test_put_s3_object_writes_into_motos_s3_where_the_bucket_exists() -> None:
+    with mock_mljobs():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="out")
+        assert moto_compat.put_s3_object("123456789012", "s3://out/a/b.txt", b"hello")
+        assert s3.get_object(Bucket="out", Key="a/b.txt")["Body"].read() == b"hello"
+        assert not moto_compat.put_s3_object("123456789012", "s3://no-such-bucket/a", b"x")
+        assert not moto_compat.put_s3_object("123456789012", "s3://out", b"x")  # no key
