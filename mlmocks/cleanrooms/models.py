@@ -1,10 +1,14 @@
 """Clean Rooms' backend: one per account and region, over the region's shared
 collaboration directory (``collaborations``), with tags on collaborations (their
-creator's) and memberships (their member's). Everything else is moto's."""
+creator's) and memberships (their member's), which moto's Resource Groups Tagging API
+lists, tags and untags beside moto's configured tables. Everything else is moto's."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+from moto.core.resource_tagging import TaggableResourcesMixin, TaggedResource
 
 from mlmocks.core.tags import Tagged, TaggingBackend
 
@@ -17,8 +21,30 @@ OWN_ARN = re.compile(
 )
 
 
-class CleanRoomsBackend(CollaborationsBackend, TaggingBackend):
+class CleanRoomsBackend(CollaborationsBackend, TaggingBackend, TaggableResourcesMixin):
     TAG_RULES = TAG_RULES
+    #: moto's Resource Groups Tagging API lists our resources beside moto's Clean Rooms ones.
+    SERVICE_NAMESPACE = "cleanrooms"
+
+    def iter_tagged_resources(self) -> Iterator[TaggedResource]:
+        # A snapshot: moto keeps this iterator between pages, so it must not hold the lock.
+        with self.lock:
+            directory = self.directory
+            collaborations = [
+                TaggedResource(c.arn, dict(c.tags), "cleanrooms:collaboration")
+                for c in directory.collaborations
+                if c.creator.account_id == self.account_id
+            ]
+            memberships = [
+                TaggedResource(m.arn, dict(m.tags), "cleanrooms:membership")
+                for m in directory.memberships
+                if m.account_id == self.account_id
+            ]
+        return iter(collaborations + memberships)
+
+    def owns_arn(self, arn: str) -> bool:
+        # moto's Clean Rooms claims every other Clean Rooms ARN (configured tables).
+        return OWN_ARN.fullmatch(arn) is not None
 
     def taggable(self, arn: str) -> Tagged:
         match = OWN_ARN.fullmatch(arn)

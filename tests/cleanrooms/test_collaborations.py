@@ -230,3 +230,31 @@ def test_a_declared_collaboration_is_a_clean_rooms_one(aws: Aws) -> None:
     with pytest.raises(ClientError) as info:
         ml.list_collaboration_trained_models(collaborationIdentifier=collaboration)
     assert code(info) == "AccessDeniedException"
+
+
+def test_resource_groups_tagging_api_sees_collaborations_and_memberships(rooms: Rooms) -> None:
+    table = rooms.creator.create_configured_table(
+        name="t",
+        tableReference={"glue": {"tableName": "customers", "databaseName": "crm"}},
+        allowedColumns=["id"],
+        analysisMethod="DIRECT_QUERY",
+        tags={"owner": "moto"},
+    )["configuredTable"]
+    collaboration = rooms.collaborate(tags={"team": "ml"})
+    mine = rooms.join(rooms.creator, collaboration["id"], tags={"team": "ads"})
+    rooms.join(rooms.partner, collaboration["id"], tags={"team": "partner"})
+    tagging = rooms.aws.client_for_account("resourcegroupstaggingapi", CREATOR)
+
+    def mapping(**filters: Any) -> dict[str, dict[str, str]]:
+        resources = tagging.get_resources(**filters)["ResourceTagMappingList"]
+        return {r["ResourceARN"]: {t["Key"]: t["Value"] for t in r["Tags"]} for r in resources}
+
+    # The partner's membership is the partner's account's, not listed here.
+    assert mapping() == {table["arn"]: {"owner": "moto"}, collaboration["arn"]: {"team": "ml"}, mine["arn"]: {"team": "ads"}}
+    assert mapping(ResourceTypeFilters=["cleanrooms:membership"]) == {mine["arn"]: {"team": "ads"}}
+    failed = tagging.tag_resources(ResourceARNList=[collaboration["arn"], table["arn"]], Tags={"cost": "x"})
+    assert failed["FailedResourcesMap"] == {}
+    assert rooms.creator.list_tags_for_resource(resourceArn=collaboration["arn"])["tags"] == {"team": "ml", "cost": "x"}
+    assert rooms.creator.list_tags_for_resource(resourceArn=table["arn"])["tags"] == {"owner": "moto", "cost": "x"}
+    tagging.untag_resources(ResourceARNList=[collaboration["arn"]], TagKeys=["team"])
+    assert rooms.creator.list_tags_for_resource(resourceArn=collaboration["arn"])["tags"] == {"cost": "x"}
