@@ -583,7 +583,10 @@ class CollaborationsBackend(ServiceBackend):
             "job_log_status": job_log_status,
             "default_result_configuration": default_result_configuration,
             "default_job_result_configuration": default_job_result_configuration,
-            "payment_configuration": membership_payment_configuration,
+            # What the update names replaces the membership's; the rest stays.
+            "payment_configuration": None
+            if membership_payment_configuration is None
+            else {**membership.payment_configuration, **membership_payment_configuration},
         }
         for attribute, value in changes.items():
             if value is not None:
@@ -613,8 +616,8 @@ class CollaborationsBackend(ServiceBackend):
 
 def _check_payment(member: Member, configuration: Mapping[str, Any] | None) -> None:
     """A membership pays for queries exactly when its member specification says it does."""
-    if configuration is None:
-        return
+    if configuration is None or configuration.get("queryCompute") is None:
+        return  # UpdateMembership may leave queryCompute out
     responsible = bool(configuration["queryCompute"]["isResponsible"])
     expected = bool(member.payment_configuration["queryCompute"]["isResponsible"])
     if responsible != expected:

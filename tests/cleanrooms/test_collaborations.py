@@ -258,3 +258,19 @@ def test_resource_groups_tagging_api_sees_collaborations_and_memberships(rooms: 
     assert rooms.creator.list_tags_for_resource(resourceArn=table["arn"])["tags"] == {"owner": "moto", "cost": "x"}
     tagging.untag_resources(ResourceARNList=[collaboration["arn"]], TagKeys=["team"])
     assert rooms.creator.list_tags_for_resource(resourceArn=collaboration["arn"])["tags"] == {"cost": "x"}
+
+
+def test_a_membership_payment_update_without_query_compute_changes_what_it_names(rooms: Rooms) -> None:
+    collaboration = rooms.collaborate()["id"]
+    theirs = rooms.join(rooms.partner, collaboration)
+    ml = {"modelInference": {"isResponsible": False}}
+    updated = rooms.partner.update_membership(
+        membershipIdentifier=theirs["id"], membershipPaymentConfiguration={"machineLearning": ml}
+    )["membership"]
+    assert updated["paymentConfiguration"]["machineLearning"] == ml
+    with pytest.raises(ClientError) as info:
+        rooms.partner.update_membership(
+            membershipIdentifier=theirs["id"],
+            membershipPaymentConfiguration={"queryCompute": {"isResponsible": False}},
+        )
+    assert code(info) == "ValidationException"
