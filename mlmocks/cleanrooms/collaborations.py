@@ -12,7 +12,7 @@ that read a membership, are serialized on it.
 
 What Clean Rooms ML reads of a membership (``Membership``): ``membership_id``,
 ``account_id``, ``status``, ``collaboration`` (``collaboration_id``, ``name``,
-``member(account)``, ``is_member(account)``), ``ml_abilities()``.
+``member(account)``, ``is_member(account)``), ``abilities()``, ``ml_abilities()``.
 """
 
 from __future__ import annotations
@@ -219,6 +219,10 @@ class Membership:
         self.is_metrics_enabled = is_metrics_enabled
         self.tags = tags or {}
         self.creation_time = self.update_time = now()
+
+    def abilities(self) -> list[str]:
+        """The member's abilities (CAN_QUERY, ...)."""
+        return list(self.member.abilities)
 
     def ml_abilities(self) -> list[str]:
         """The member's custom ML abilities (CAN_RECEIVE_MODEL_OUTPUT, ...)."""

@@ -43,8 +43,8 @@ def declare_collaboration(
     """Declare a Clean Rooms collaboration in ``region``: ``members`` maps each member's
     account id to its membership id (ids are lowercase UUIDs). The first member created
     it; every member has joined (an ACTIVE membership) with every ML ability
-    (CAN_RECEIVE_MODEL_OUTPUT, CAN_RECEIVE_INFERENCE_OUTPUT), and the creator can query
-    and receive results. It is the collaboration the Clean Rooms calls would make
+    (CAN_RECEIVE_MODEL_OUTPUT, CAN_RECEIVE_INFERENCE_OUTPUT) and can query (so create ML
+    input channels), and the creator receives query results. It is the collaboration the Clean Rooms calls would make
     (GetCollaboration, ListMembers, GetMembership show it). Declaring the same
     collaboration again is harmless. Returns what was declared."""
     problems = []
@@ -93,7 +93,7 @@ def declare_collaboration(
         collaboration = backend.new_collaboration(
             collaboration_id,
             member(creator_account, ["CAN_QUERY", "CAN_RECEIVE_RESULTS"]),
-            [member(account, []) for account in accounts[1:]],
+            [member(account, ["CAN_QUERY"]) for account in accounts[1:]],
             name=display_name,
             description=None,
             query_log_status="DISABLED",

@@ -80,6 +80,8 @@ class CleanRoomsMembership(Protocol):
     status: str
     collaboration: Any
 
+    def abilities(self) -> list[str]: ...
+
     def ml_abilities(self) -> list[str]: ...
 
 
@@ -111,6 +113,9 @@ class Membership:
     def status(self) -> str:
         """ACTIVE, REMOVED (deleted) or COLLABORATION_DELETED."""
         return self.record.status
+
+    def abilities(self) -> list[str]:
+        return self.record.abilities()
 
     def ml_abilities(self) -> list[str]:
         return self.record.ml_abilities()

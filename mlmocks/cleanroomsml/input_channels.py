@@ -23,7 +23,12 @@ from mlmocks.core.moto_compat import mock_random
 from .algorithms import Association
 from .collaborations import Collaboration, CollaborationsBackend, Membership, created_in
 from .common import TAG_RULES, page, present, status_details
-from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .exceptions import (
+    AccessDeniedException,
+    ConflictException,
+    ResourceNotFoundException,
+    ValidationException,
+)
 
 if TYPE_CHECKING:
     from .inference_jobs import InferenceJob
@@ -184,6 +189,12 @@ class InputChannelsBackend(CollaborationsBackend):
         payer_configuration: dict[str, Any] | None = None,
     ) -> InputChannel:
         collaboration = membership.collaboration
+        if "CAN_QUERY" not in membership.abilities():
+            # "Members with the ability to query data" create ML input channels.
+            raise AccessDeniedException(
+                f"Membership {membership.membership_id} cannot query (no CAN_QUERY ability), so it cannot "
+                "create an ML input channel"
+            )
         associations = [collaboration.association(arn) for arn in configured_model_algorithm_associations]
         sql = input_channel["dataSource"].get("protectedQueryInputParameters", {}).get("sqlParameters", {})
         given = [member for member in ("queryString", "analysisTemplateArn") if sql.get(member)]

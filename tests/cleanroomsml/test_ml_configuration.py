@@ -111,9 +111,14 @@ def test_member_abilities_decide_who_receives(collab: Collab) -> None:
         )
     assert error_code(info) == "ValidationException"
     assert "CAN_RECEIVE_MODEL_OUTPUT" in info.value.response["Error"]["Message"]
-    # Nobody may receive inference output.
-    scoring = collab.channel(association, collab.b, theirs)
+    # B cannot query, so cannot make the channel it would score ...
     with pytest.raises(ClientError) as info:
-        collab.infer(model, membership=theirs, dataSource={"mlInputChannelArn": scoring})
+        collab.channel(association, collab.b, theirs)
+    assert error_code(info) == "AccessDeniedException" and "CAN_QUERY" in info.value.response["Error"]["Message"]
+    # ... and nobody may receive inference output.
+    scoring = collab.channel(association, collab.a, mine)
+    with pytest.raises(ClientError) as info:
+        collab.infer(model, client=collab.a, membership=mine, dataSource={"mlInputChannelArn": scoring},
+                     outputConfiguration={"accept": "text/csv", "members": [{"accountId": B}]})
     assert error_code(info) == "ValidationException"
     assert "CAN_RECEIVE_INFERENCE_OUTPUT" in info.value.response["Error"]["Message"]

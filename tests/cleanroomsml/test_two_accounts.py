@@ -47,7 +47,12 @@ def test_two_accounts_train_export_and_infer(aws: Aws) -> None:
         creatorMLMemberAbilities={"customMLMemberAbilities": []},
         queryLogStatus="DISABLED",
         members=[
-            {"accountId": PARTNER, "displayName": "Publisher", "memberAbilities": [], "mlMemberAbilities": ML_ABILITIES}
+            {
+                "accountId": PARTNER,
+                "displayName": "Publisher",
+                "memberAbilities": ["CAN_QUERY"],
+                "mlMemberAbilities": ML_ABILITIES,
+            }
         ],
     )["collaboration"]
     collaboration_id = collaboration["id"]
@@ -62,7 +67,7 @@ def test_two_accounts_train_export_and_infer(aws: Aws) -> None:
     )["membership"]
     # Each membership carries its own member's abilities.
     assert creator_membership["memberAbilities"] == ["CAN_QUERY", "CAN_RECEIVE_RESULTS"]
-    assert partner_membership["memberAbilities"] == []
+    assert partner_membership["memberAbilities"] == ["CAN_QUERY"]
     assert partner_membership["mlMemberAbilities"] == ML_ABILITIES
     assert partner_membership["collaborationCreatorAccountId"] == CREATOR
     members = partner_rooms.list_members(collaborationIdentifier=collaboration_id)["memberSummaries"]
