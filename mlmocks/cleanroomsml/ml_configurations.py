@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.utilities.utils import get_partition
+
 from mlmocks.core.jobs import now
-from mlmocks.core.moto_compat import put_s3_object
+from mlmocks.core.moto_compat import s3_put_object
 
 from .collaborations import Collaboration, CollaborationsBackend, Membership
 from .common import found
@@ -52,8 +54,9 @@ def deliver(collaboration: Collaboration, account_id: str, path: tuple[str, ...]
     location = output_location(collaboration, account_id, *path)
     if location is None:
         return
+    bucket, _, prefix = location.removeprefix("s3://").partition("/")
     for name, body in files.items():
-        put_s3_object(account_id, f"{location}/{name}", body)
+        s3_put_object(account_id, get_partition(collaboration.region), bucket, f"{prefix}/{name}", body)
 
 
 class MLConfigurationsBackend(CollaborationsBackend):

@@ -60,11 +60,13 @@ __all__ = [
     "mock_random",
     "match_path",
     "moto_holds_sagemaker_arn",
-    "put_s3_object",
     "moto_url_paths",
     "put_backends_first",
     "reset_moto",
     "restore_transitions",
+    "s3_has_bucket",
+    "s3_objects",
+    "s3_put_object",
     "show_on_dashboard",
     "stubber_enabled",
     "transitions_set",
@@ -148,25 +150,36 @@ def moto_holds_sagemaker_arn(account_id: str, region: str, arn: str) -> bool:
         return False
 
 
-def put_s3_object(account_id: str, uri: str, body: bytes) -> bool:
-    """Write ``body`` at ``uri`` (``s3://bucket/key``) in moto's S3, as ``account_id``
-    writes there: the output a job leaves where its owner said. False (nothing written)
-    where moto's S3 has no such bucket, or the URI names no key."""
-    from moto.s3.models import s3_backends
-    from moto.utilities.utils import PARTITION_NAMES
+def s3_objects(account_id: str, partition: str, bucket: str, prefix: str) -> dict[str, bytes] | None:
+    """What moto's S3 (of ``account_id``) holds in ``bucket`` under ``prefix``, key ->
+    bytes, in key order; None where moto's S3 has no such bucket."""
+    from moto.s3.models import FakeKey, s3_backends
 
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
-    if not bucket or not key:
+    found = s3_backends[account_id][partition].buckets.get(bucket)
+    if found is None:
+        return None
+    # The latest version of each key (a delete marker hides its key).
+    keys = [key for key in found.keys.values() if isinstance(key, FakeKey)]
+    return {key.name: key.value for key in sorted(keys, key=lambda key: key.name) if key.name.startswith(prefix)}
+
+
+def s3_has_bucket(account_id: str, partition: str, bucket: str) -> bool:
+    """Whether moto's S3 (of ``account_id``) has ``bucket``."""
+    from moto.s3.models import s3_backends
+
+    return bucket in s3_backends[account_id][partition].buckets
+
+
+def s3_put_object(account_id: str, partition: str, bucket: str, key: str, body: bytes) -> bool:
+    """Write an object to moto's S3 (of ``account_id``), as a PutObject would; False
+    where moto's S3 has no such bucket."""
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[account_id][partition]
+    if not s3_has_bucket(account_id, partition, bucket):
         return False
-    for partition in PARTITION_NAMES:
-        try:
-            backend = s3_backends[account_id][partition]
-            backend.get_bucket(bucket)
-        except Exception:  # noqa: BLE001 - no such bucket in this partition
-            continue
-        backend.put_object(bucket, key, body)
-        return True
-    return False
+    backend.put_object(bucket, key, body)
+    return True
 
 
 def reset_moto() -> None:

@@ -168,11 +168,17 @@ def test_ids_come_from_motos_seeded_random_source() -> None:
     assert random_id() == first
 
 
-def test_put_s3_object_writes_into_motos_s3_where_the_bucket_exists() -> None:
+
+def test_s3_objects_are_read_and_written_through_moto_s3() -> None:
     with mock_mljobs():
         s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="out")
-        assert moto_compat.put_s3_object("123456789012", "s3://out/a/b.txt", b"hello")
-        assert s3.get_object(Bucket="out", Key="a/b.txt")["Body"].read() == b"hello"
-        assert not moto_compat.put_s3_object("123456789012", "s3://no-such-bucket/a", b"x")
-        assert not moto_compat.put_s3_object("123456789012", "s3://out", b"x")  # no key
+        account = "123456789012"
+        assert moto_compat.s3_objects(account, "aws", "no-such-bucket", "") is None
+        assert moto_compat.s3_put_object(account, "aws", "no-such-bucket", "k", b"x") is False
+        assert not moto_compat.s3_has_bucket(account, "aws", "no-such-bucket")
+        s3.create_bucket(Bucket="compat-bucket")
+        s3.put_object(Bucket="compat-bucket", Key="in/a.jsonl", Body=b"one")
+        s3.put_object(Bucket="compat-bucket", Key="other", Body=b"two")
+        assert moto_compat.s3_objects(account, "aws", "compat-bucket", "in/") == {"in/a.jsonl": b"one"}
+        assert moto_compat.s3_put_object(account, "aws", "compat-bucket", "out/b", b"three") is True
+        assert s3.get_object(Bucket="compat-bucket", Key="out/b")["Body"].read() == b"three"
