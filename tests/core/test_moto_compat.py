@@ -168,7 +168,6 @@ def test_ids_come_from_motos_seeded_random_source() -> None:
     assert random_id() == first
 
 
-
 def test_s3_objects_are_read_and_written_through_moto_s3() -> None:
     with mock_mljobs():
         s3 = boto3.client("s3", region_name="us-east-1")
