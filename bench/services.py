@@ -259,16 +259,15 @@ LOOKOUTVISION = ServiceBench(
 CRML_COLLABORATION = "0a1b2c3d-0000-4000-8000-0000000000be"
 CRML_MEMBERSHIP = "aaaaaaaa-0000-4000-8000-0000000000be"
 CRML_ROLE = f"arn:aws:iam::{ACCOUNT}:role/cleanrooms-ml"
-CRML_CHANNEL = (
-    f"arn:aws:cleanrooms-ml:{REGION}:{ACCOUNT}:membership/{CRML_MEMBERSHIP}/ml-input-channel/bench"
-)
-#: The association the trained models are created from (made by ``_crml_prepare``).
+#: The association the trained models are created from and the ML input channel they
+#: train on (made by ``_crml_prepare``).
 _crml_association: dict[str, str] = {}
 
 
 def _crml_prepare(client: Any) -> None:
     """A one-member collaboration (declared through the job control of wherever the client
-    sends its requests), an algorithm and its association in the membership."""
+    sends its requests), an algorithm, its association in the membership and an ML input
+    channel for it."""
     from mlmocks import RemoteJobControl, job_control
 
     endpoint = client.meta.endpoint_url
@@ -285,6 +284,16 @@ def _crml_prepare(client: Any) -> None:
         name="bench-association",
         privacyConfiguration={"policies": {}},
     )["configuredModelAlgorithmAssociationArn"]
+    _crml_association["channel"] = client.create_ml_input_channel(
+        membershipIdentifier=CRML_MEMBERSHIP,
+        configuredModelAlgorithmAssociations=[_crml_association["arn"]],
+        inputChannel={
+            "dataSource": {"protectedQueryInputParameters": {"sqlParameters": {"queryString": "SELECT 1"}}},
+            "roleArn": CRML_ROLE,
+        },
+        name="bench-channel",
+        retentionInDays=30,
+    )["mlInputChannelArn"]
 
 
 def _crml_create(client: Any, i: int) -> None:
@@ -293,7 +302,7 @@ def _crml_create(client: Any, i: int) -> None:
         name=f"model-{half(i)}-{i:06d}",
         configuredModelAlgorithmAssociationArn=_crml_association["arn"],
         resourceConfig={"instanceType": "ml.m5.xlarge", "instanceCount": 1, "volumeSizeInGB": 10},
-        dataChannels=[{"mlInputChannelArn": CRML_CHANNEL, "channelName": "train"}],
+        dataChannels=[{"mlInputChannelArn": _crml_association["channel"], "channelName": "train"}],
     )
 
 

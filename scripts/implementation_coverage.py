@@ -22,8 +22,9 @@ from botocore import xform_name
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "IMPLEMENTATION_COVERAGE.md"
 
-#: The five services of DESIGN.md, whether or not mlmocks has a folder for them yet.
-SERVICES = ("bedrock", "sagemaker", "neptunedata", "lookoutvision", "cleanroomsml")
+#: The five services of DESIGN.md, whether or not mlmocks has a folder for them yet, and
+#: Clean Rooms, whose collaborations and memberships mlmocks takes over from moto.
+SERVICES = ("bedrock", "sagemaker", "neptunedata", "lookoutvision", "cleanroomsml", "cleanrooms")
 
 _ENTRY = re.compile(r"^- \[(?P<mark>[X ])\] (?P<name>\w+)$")
 
@@ -52,7 +53,7 @@ def render() -> str:
         f"models of botocore {botocore.__version__}; do not edit by hand. CI checks that every",
         "operation mlmocks implements is marked `[X]` and no other is; operations a newer",
         "botocore adds appear when the file is next written. On hosts mlmocks shares with",
-        "moto (bedrock, sagemaker) moto may answer the rest: see moto's own",
+        "moto (bedrock, sagemaker, cleanrooms) moto may answer the rest: see moto's own",
         "IMPLEMENTATION_COVERAGE.md.",
         "",
     ]

@@ -1,23 +1,35 @@
 """Collaborations and their memberships, which every family lives in.
 
-They are the Clean Rooms service's, which moto does not mock across accounts: a test
-author declares them through the job control (``control.declare_collaboration``). A
-``Collaboration`` keeps everything its members make in it (associations, every version
-of its trained models, export and inference jobs), so what member A starts, member B
-sees through the collaboration calls. The collaborations of a region are in its
-``CollaborationDirectory``, shared by every account's backend there; the directories are
-a moto ``BackendDict`` of their own, so moto's reset clears them with everything else.
+They are the Clean Rooms service's (mlmocks' ``cleanrooms`` service: created with the
+``cleanrooms`` API or declared through the job control's ``declare_collaboration``),
+read here through ``mlmocks.core.registry.backends_of("cleanrooms")``, never imported:
+``CleanRoomsMembership`` says what is read. A ``Collaboration`` here is Clean Rooms ML's
+state in one Clean Rooms collaboration: everything its members make in it
+(associations, every version of its trained models, export and inference jobs, ML input
+channels, ML configurations), so what member A starts, member B sees through the
+collaboration calls. It is made the first time a call reaches the collaboration and
+kept, with one ``Membership`` per Clean Rooms membership (the same object every time,
+so ``resource.membership is membership`` tells who made what), in the region's
+``CollaborationDirectory``: a moto ``BackendDict`` of its own, so moto's reset clears it
+with everything else.
 
-Every backend of a region takes its directory's lock as its own, so the dispatcher's
-per-backend lock serializes every call that touches a collaboration, whichever member's
-account makes it, and job control takes the same lock.
+**How a membership is looked up** (``CollaborationsBackend.membership``, which every
+``membershipIdentifier`` goes through in ``responses.check``): the Clean Rooms
+membership of that id must exist (else the operation's ``unknown`` error), be the
+caller's (else AccessDeniedException) and be ACTIVE (a deleted membership is REMOVED, a
+deleted collaboration's are COLLABORATION_DELETED: AccessDeniedException). A
+``collaborationIdentifier`` (``CollaborationsBackend.collaboration``) needs the caller's
+ACTIVE membership in it. ``Membership.ml_abilities()`` and ``Collaboration.check_member``
+/ ``check_receiver`` read the members' abilities.
+
+Every backend of a region takes the Clean Rooms directory's lock as its own, so the
+dispatcher's per-backend lock serializes every call that touches a collaboration,
+whichever member's account or service makes it, and job control takes the same lock.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -26,6 +38,7 @@ from moto.core.base_backend import BaseBackend
 from mlmocks.core.backend import ServiceBackend, random_id
 from mlmocks.core.errors import ServiceError
 from mlmocks.core.listing import Store
+from mlmocks.core.registry import backends_of
 
 from . import SPEC
 from .common import found
@@ -34,6 +47,8 @@ from .exceptions import AccessDeniedException, ResourceNotFoundException, Valida
 if TYPE_CHECKING:
     from .algorithms import Association
     from .inference_jobs import InferenceJob
+    from .input_channels import InputChannel
+    from .ml_configurations import MLConfiguration
     from .trained_models import ExportJob, TrainedModel
 
 #: The ARN of a Clean Rooms ML resource.
@@ -43,11 +58,67 @@ ARN = re.compile(
 _MEMBERSHIP_RESOURCE = re.compile(r"membership/(?P<membership>[^/]+)/(?P<type>[^/]+)/.+")
 
 
+# -- what is read of Clean Rooms (mlmocks/cleanrooms/collaborations.py) --------------------
+
+
+class CleanRoomsMember(Protocol):
+    account_id: str
+
+
+class CleanRoomsCollaboration(Protocol):
+    collaboration_id: str
+    name: str
+
+    def member(self, account_id: str) -> Any: ...
+
+    def is_member(self, account_id: str) -> bool: ...
+
+
+class CleanRoomsMembership(Protocol):
+    membership_id: str
+    account_id: str
+    status: str
+    collaboration: Any
+
+    def abilities(self) -> list[str]: ...
+
+    def ml_abilities(self) -> list[str]: ...
+
+
+class CleanRoomsDirectory(Protocol):
+    lock: Any
+    collaborations: Store[Any]
+    memberships: Store[Any]
+
+
+def clean_rooms(region: str) -> CleanRoomsDirectory:
+    """The Clean Rooms collaborations and memberships of a region (KeyError: none there)."""
+    directory: CleanRoomsDirectory = backends_of("cleanrooms")[DEFAULT_ACCOUNT_ID][region].directory
+    return directory
+
+
+# -- Clean Rooms ML's state in a collaboration ---------------------------------------------
+
+
 class Membership:
-    def __init__(self, membership_id: str, account_id: str, collaboration: Collaboration) -> None:
-        self.membership_id = membership_id
-        self.account_id = account_id
+    """A Clean Rooms membership, as Clean Rooms ML sees it."""
+
+    def __init__(self, record: CleanRoomsMembership, collaboration: Collaboration) -> None:
+        self.record = record
+        self.membership_id = record.membership_id
+        self.account_id = record.account_id
         self.collaboration = collaboration
+
+    @property
+    def status(self) -> str:
+        """ACTIVE, REMOVED (deleted) or COLLABORATION_DELETED."""
+        return self.record.status
+
+    def abilities(self) -> list[str]:
+        return self.record.abilities()
+
+    def ml_abilities(self) -> list[str]:
+        return self.record.ml_abilities()
 
 
 def version_key(arn: str, version: str | None) -> str:
@@ -56,15 +127,14 @@ def version_key(arn: str, version: str | None) -> str:
 
 
 class Collaboration:
-    """A collaboration and everything its members made in it."""
+    """Everything the members of a Clean Rooms collaboration made in it with Clean Rooms ML."""
 
-    def __init__(self, collaboration_id: str, region: str, name: str, members: Mapping[str, str]) -> None:
-        self.collaboration_id = collaboration_id
+    def __init__(self, record: CleanRoomsCollaboration, region: str) -> None:
+        self.record = record
+        self.collaboration_id = record.collaboration_id
         self.region = region
-        self.name = name
-        self.memberships = {
-            account: Membership(membership_id, account, self) for account, membership_id in members.items()
-        }
+        #: The members' memberships that Clean Rooms ML has seen, by account.
+        self.memberships: dict[str, Membership] = {}
         self.associations: Store[Association] = Store()  # by ARN
         self.trained_models: Store[TrainedModel] = Store()  # every version, by version_key
         self.latest_versions: dict[str, TrainedModel] = {}  # by trained model ARN
@@ -72,21 +142,16 @@ class Collaboration:
         self.trained_model_arns_by_name: dict[str, str] = {}
         self.export_jobs: Store[ExportJob] = Store()  # by trained model ARN and job name
         self.inference_jobs: Store[InferenceJob] = Store()  # by ARN
+        self.input_channels: Store[InputChannel] = Store()  # by ARN
+        self.ml_configurations: dict[str, MLConfiguration] = {}  # by membership id
+
+    @property
+    def name(self) -> str:
+        return self.record.name
 
     def has_member(self, account_id: str) -> bool:
-        return account_id in self.memberships
-
-    def members(self) -> dict[str, str]:
-        """Each member's account id, and its membership id."""
-        return {account: m.membership_id for account, m in self.memberships.items()}
-
-    def detail(self) -> dict[str, Any]:
-        return {
-            "collaborationId": self.collaboration_id,
-            "name": self.name,
-            "region": self.region,
-            "members": self.members(),
-        }
+        """Whether the collaboration lists ``account_id`` (invited or joined)."""
+        return self.record.is_member(account_id)
 
     def association(self, arn: str) -> Association:
         return found(
@@ -115,20 +180,48 @@ class Collaboration:
                 f"Account {account_id} at '{field}' is not a member of collaboration {self.collaboration_id}"
             )
 
+    def check_receiver(self, account_id: str, ability: str, field: str) -> None:
+        """An account that receives output (at ``field``) must be a member with the ML
+        ability ``ability`` and an ML configuration (where the output goes)."""
+        self.check_member(account_id, field)
+        member = self.record.member(account_id)
+        membership = getattr(member, "membership", None)
+        abilities = membership.ml_abilities() if membership is not None else []
+        if ability not in abilities:
+            raise ValidationException(
+                f"Account {account_id} at '{field}' does not have the {ability} ML member ability in "
+                f"collaboration {self.collaboration_id}"
+            )
+        if membership is None or membership.status != "ACTIVE" or membership.membership_id not in self.ml_configurations:
+            raise ValidationException(
+                f"Account {account_id} at '{field}' has no ML configuration in collaboration "
+                f"{self.collaboration_id} (PutMLConfiguration): there is nowhere to put its output"
+            )
+
 
 class CollaborationDirectory(BaseBackend):
-    """The collaborations declared in one region, shared by every account's backend there."""
+    """Clean Rooms ML's state in the collaborations of one region."""
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
-        self.lock = threading.RLock()
         self.collaborations: dict[str, Collaboration] = {}
         self.memberships: dict[str, Membership] = {}
 
-    def add(self, collaboration: Collaboration) -> None:
-        self.collaborations[collaboration.collaboration_id] = collaboration
-        for membership in collaboration.memberships.values():
-            self.memberships[membership.membership_id] = membership
+    def collaboration_of(self, record: CleanRoomsCollaboration) -> Collaboration:
+        collaboration = self.collaborations.get(record.collaboration_id)
+        if collaboration is None or collaboration.record is not record:
+            collaboration = Collaboration(record, self.region_name)
+            self.collaborations[record.collaboration_id] = collaboration
+        return collaboration
+
+    def membership_of(self, record: CleanRoomsMembership) -> Membership:
+        membership = self.memberships.get(record.membership_id)
+        if membership is None or membership.record is not record:
+            collaboration = self.collaboration_of(record.collaboration)
+            membership = Membership(record, collaboration)
+            collaboration.memberships[record.account_id] = membership
+            self.memberships[record.membership_id] = membership
+        return membership
 
 
 # Not an account's state: one directory per region, under moto's default account.
@@ -162,35 +255,40 @@ class CollaborationsBackend(ServiceBackend):
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
-        # Collaborations are shared across accounts: guard them with one lock.
-        self.lock = self.directory.lock
+        # Collaborations are shared across accounts and with Clean Rooms: one lock.
+        self.lock = clean_rooms(region_name).lock
 
     @property
     def directory(self) -> CollaborationDirectory:
         return directory(self.region_name)
 
     def membership(self, membership_id: str, unknown: type[ServiceError]) -> Membership:
-        """The caller's membership ``membership_id``: ``unknown`` where none exists,
-        AccessDeniedException where it is another account's."""
-        membership = self.directory.memberships.get(membership_id)
-        if membership is None:
+        """The caller's ACTIVE membership ``membership_id``: ``unknown`` where none
+        exists, AccessDeniedException where it is another account's or not ACTIVE."""
+        record = clean_rooms(self.region_name).memberships.get(membership_id)
+        if record is None:
             raise unknown(f"Membership {membership_id} not found")
-        if membership.account_id != self.account_id:
+        if record.account_id != self.account_id:
             raise AccessDeniedException(
                 f"Membership {membership_id} does not belong to account {self.account_id}"
             )
-        return membership
+        if record.status != "ACTIVE":
+            raise AccessDeniedException(f"Membership {membership_id} is {record.status}, not ACTIVE")
+        return self.directory.membership_of(record)
 
     def collaboration(self, collaboration_id: str, unknown: type[ServiceError]) -> Collaboration:
-        """The collaboration ``collaboration_id``, of which the caller must be a member."""
-        collaboration = self.directory.collaborations.get(collaboration_id)
-        if collaboration is None:
+        """The collaboration ``collaboration_id``, in which the caller must have an ACTIVE membership."""
+        record = clean_rooms(self.region_name).collaborations.get(collaboration_id)
+        if record is None:
             raise unknown(f"Collaboration {collaboration_id} not found")
-        if not collaboration.has_member(self.account_id):
+        member = record.member(self.account_id)
+        membership = getattr(member, "membership", None)
+        if membership is None or membership.status != "ACTIVE":
             raise AccessDeniedException(
-                f"Account {self.account_id} is not a member of collaboration {collaboration_id}"
+                f"Account {self.account_id} is not an active member of collaboration {collaboration_id}"
             )
-        return collaboration
+        self.directory.membership_of(membership)
+        return self.directory.collaboration_of(record)
 
     def membership_arn(self, membership: Membership, resource_type: str) -> str:
         """A new ARN for a resource ``membership`` makes."""
@@ -207,12 +305,3 @@ class CollaborationsBackend(ServiceBackend):
         if membership is None or membership.account_id != match["account"]:
             return None
         return membership, in_membership["type"]
-
-    def check_input_channel(self, collaboration: Collaboration, arn: str, field: str) -> None:
-        """An ML input channel ARN must name a membership of this collaboration."""
-        found = self.made_in_membership(arn)
-        if found is None or found[0].collaboration is not collaboration:
-            raise ValidationException(
-                f"The ML input channel {arn} at '{field}' is not an ML input channel of collaboration "
-                f"{collaboration.collaboration_id}"
-            )

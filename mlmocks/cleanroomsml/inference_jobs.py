@@ -13,6 +13,8 @@ from .algorithms import Association
 from .collaborations import Collaboration, CollaborationsBackend, Membership, created_in
 from .common import CREATING, TAG_RULES, digest, page, present, status_details
 from .exceptions import ConflictException, ValidationException
+from .input_channels import usable_channel
+from .ml_configurations import deliver
 from .trained_models import TrainedModel
 
 INFERENCE_JOB = Lifecycle(
@@ -75,6 +77,11 @@ class InferenceJob(Job):
         elif status in ("ACTIVE", "CREATE_FAILED"):
             if (self.association.policy("trainedModelInferenceJobs") or {}).get("containerLogs"):
                 self.logs_status = "PUBLISH_SUCCEEDED"
+        if status == "ACTIVE":
+            accept = self.output_configuration.get("accept") or "application/octet-stream"
+            files = {"output.out": f"inference of {self.model.arn} ({accept})".encode()}
+            for member in self.output_configuration["members"]:
+                deliver(self.membership.collaboration, member["accountId"], (self.name, self.creator_account_id), files)
 
     def summary(self) -> dict[str, Any]:
         status = self.status  # first: looking moves the status (and updateTime) on
@@ -145,9 +152,11 @@ class InferenceJobsBackend(CollaborationsBackend):
                 f"The configured model algorithm of association {association.arn} has no inference container"
             )
         for index, member in enumerate(output_configuration["members"], start=1):
-            collaboration.check_member(member["accountId"], f"outputConfiguration.members.{index}.accountId")
+            collaboration.check_receiver(
+                member["accountId"], "CAN_RECEIVE_INFERENCE_OUTPUT", f"outputConfiguration.members.{index}.accountId"
+            )
         collaboration.check_member(ml_model_inference_payer_account_id, "mlModelInferencePayerAccountId")
-        self.check_input_channel(collaboration, data_source["mlInputChannelArn"], "dataSource.mlInputChannelArn")
+        usable_channel(collaboration, data_source["mlInputChannelArn"], "dataSource.mlInputChannelArn")
         tags = TAG_RULES.checked(tags)
         for other in collaboration.inference_jobs:
             if other.membership is membership and other.name == name:

@@ -3,7 +3,8 @@
 Configured model algorithms belong to one account and region (``algorithms``);
 everything else belongs to a collaboration, which its members' accounts share
 (``collaborations``): associations (``algorithms``), trained models and their export
-jobs (``trained_models``), inference jobs (``inference_jobs``). The lookalike side is an
+jobs (``trained_models``), inference jobs (``inference_jobs``), ML input channels
+(``input_channels``), ML configurations (``ml_configurations``). The lookalike side is an
 account's (``training_datasets``, ``audience_models``, ``configured_audience_models``,
 ``audience_jobs``). Tags span the families.
 """
@@ -19,11 +20,19 @@ from .collaborations import ARN, Membership, created_in, version_key
 from .common import TAG_RULES
 from .exceptions import AccessDeniedException, ResourceNotFoundException
 from .inference_jobs import InferenceJobsBackend
+from .input_channels import InputChannelsBackend
+from .ml_configurations import MLConfigurationsBackend
 from .trained_models import TrainedModelsBackend
 
 
 class CleanRoomsMLBackend(
-    AlgorithmsBackend, TrainedModelsBackend, InferenceJobsBackend, AudienceJobsBackend, TaggingBackend
+    AlgorithmsBackend,
+    TrainedModelsBackend,
+    InferenceJobsBackend,
+    InputChannelsBackend,
+    MLConfigurationsBackend,
+    AudienceJobsBackend,
+    TaggingBackend,
 ):
     TAG_RULES = TAG_RULES
 
@@ -54,6 +63,8 @@ def _taggable_in(membership: Membership, resource_type: str, arn: str) -> Tagged
         return created_in(membership, collaboration.trained_models.get(version_key(arn, None)), what)
     if resource_type == "trained-model-inference-job":
         return created_in(membership, collaboration.inference_jobs.get(arn), what)
+    if resource_type == "ml-input-channel":
+        return created_in(membership, collaboration.input_channels.get(arn), what)
     raise ResourceNotFoundException(f"Resource {arn} not found")
 
 

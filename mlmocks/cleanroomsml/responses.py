@@ -173,6 +173,19 @@ class CleanRoomsMLResponse(TagOperations, ServiceResponse[CleanRoomsMLBackend]):
         job.observe()
         return job.detail_for(self.backend.account_id)
 
+    # ML input channels (input_channels.py)
+    create_ml_input_channel = partialmethod(_create, {"mlInputChannelArn": "arn"})
+    get_ml_input_channel = partialmethod(_get, "detail")
+    list_ml_input_channels = partialmethod(_list, "mlInputChannelsList", "summary")
+    get_collaboration_ml_input_channel = partialmethod(_get, "collaboration_detail")
+    list_collaboration_ml_input_channels = partialmethod(
+        _list, "collaborationMLInputChannelsList", "collaboration_summary"
+    )
+    delete_ml_input_channel_data = partialmethod(_act)
+    # ML configuration of a membership (ml_configurations.py)
+    put_ml_configuration = partialmethod(_act)
+    get_ml_configuration = partialmethod(_get, "detail")
+    delete_ml_configuration = partialmethod(_act)
     # tags: TagOperations
 
 

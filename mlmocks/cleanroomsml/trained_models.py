@@ -19,6 +19,8 @@ from .collaborations import (
 )
 from .common import CREATING, TAG_RULES, digest, page, present, status_details
 from .exceptions import ConflictException, ValidationException
+from .input_channels import usable_channel
+from .ml_configurations import deliver
 
 if TYPE_CHECKING:
     from .inference_jobs import InferenceJob
@@ -190,6 +192,18 @@ class ExportJob(Job):
     def key(self) -> str:
         return f"{self.model.arn}/{self.name}"
 
+    def on_enter(self, status: str, at: datetime) -> None:
+        if status == "ACTIVE":
+            # The files the association's policy exports, to each receiver's output location.
+            policy = self.model.association.policy("trainedModelExports") or {}
+            files = {
+                f"{kind.lower()}.tar.gz": f"{kind} of {self.model.arn}".encode()
+                for kind in policy.get("filesToExport") or ()
+            }
+            path = (self.model.name, self.membership.account_id, self.name)
+            for member in self.output_configuration["members"]:
+                deliver(self.membership.collaboration, member["accountId"], path, files)
+
     @property
     def creator_account_id(self) -> str:
         return self.membership.account_id
@@ -261,7 +275,9 @@ class TrainedModelsBackend(CollaborationsBackend):
         if repeated:
             raise ValidationException(f"Channel names must be unique: {', '.join(repeated)} repeated")
         for index, channel in enumerate(data_channels, start=1):
-            self.check_input_channel(collaboration, channel["mlInputChannelArn"], f"dataChannels.{index}")
+            usable_channel(
+                collaboration, channel["mlInputChannelArn"], f"dataChannels.{index}.mlInputChannelArn", association
+            )
         collaboration.check_member(ml_model_training_payer_account_id, "mlModelTrainingPayerAccountId")
         new_tags = TAG_RULES.checked(tags)
         base: TrainedModel | None = None
@@ -413,7 +429,9 @@ class TrainedModelsBackend(CollaborationsBackend):
                 "exporting trained models (no trainedModelExports policy)"
             )
         for index, member in enumerate(output_configuration["members"], start=1):
-            collaboration.check_member(member["accountId"], f"outputConfiguration.members.{index}.accountId")
+            collaboration.check_receiver(
+                member["accountId"], "CAN_RECEIVE_MODEL_OUTPUT", f"outputConfiguration.members.{index}.accountId"
+            )
         key = f"{model.arn}/{name}"
         if key in collaboration.export_jobs:
             raise ConflictException(f"An export job named {name} already exists for trained model {model.arn}")

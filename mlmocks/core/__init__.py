@@ -39,4 +39,12 @@ finds jobs in (``backend.ServiceBackend.track_job``), listing and time ranges
 (``listing``), validation (``validation``), errors (``errors``), tags (``tags``), client
 tokens (``idempotency``), regions and routing (``registry``), serialization, and every
 reach into moto's internals (``moto_compat``).
+
+**State one service reads of another** stays with the service that owns it and is read
+through ``registry.backends_of(<boto3 name>)``, typed by a Protocol of the reader's own:
+Clean Rooms' collaborations and memberships are ``cleanrooms``' (its API takes them over
+from moto, and its ``control.declare_collaboration`` declares them), and Clean Rooms ML
+reads them (``cleanroomsml/collaborations.py``: a membership must exist, be the caller's
+and be ACTIVE) while keeping its own state in each collaboration. The two share one lock
+per region, the owner's, so a call of either service sees the other's writes whole.
 """

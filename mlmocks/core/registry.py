@@ -103,6 +103,13 @@ def specs() -> dict[str, ServiceSpec]:
     return _specs
 
 
+def backends_of(service: str) -> BackendDict[Any]:
+    """Another service's ``BackendDict``, by its boto3 name: how a service reads state
+    that another service owns without importing it (Clean Rooms ML reads Clean Rooms'
+    memberships). The reader types what it reads by a Protocol of its own."""
+    return specs()[service].backends()
+
+
 def spec_for_kind(kind: str) -> ServiceSpec | None:
     for spec in specs().values():
         if kind in spec.job_kinds:

@@ -448,8 +448,18 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
         path = urlparse(full_url).path
         for pattern, handler in _moto_url_paths(self.MOTO_SERVICE):
             if pattern.match(path):
-                return handler(request, full_url, request.headers)
+                return self._typed(handler(request, full_url, request.headers))
         return 404, {}, "Not yet implemented"
+
+    def _typed(self, answer: Any) -> TYPE_RESPONSE:
+        """moto's answer, with the protocol's Content-Type where moto set none (moto's
+        Clean Rooms answers JSON without one, which the server would call HTML)."""
+        if isinstance(answer, (str, bytes)):
+            answer = (200, {}, answer)
+        status, headers, body = answer
+        if not any(name.lower() == "content-type" for name in headers):
+            headers = {**headers, "Content-Type": _content_type(self.SERVICE)}
+        return status, headers, body
 
     def _serialize(self, operation: OperationModel | None, result: Any) -> TYPE_RESPONSE:
         if operation is None:

@@ -1,10 +1,11 @@
 """A two-member collaboration, declared through the job control, with a client for each
 member's account and one for an account outside it (in both modes, via the ``aws``
-fixture)."""
+fixture). Both members have an ML configuration, so either can receive output; trained
+models and inference jobs read real ML input channels (``Collab.channel``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -33,8 +34,26 @@ EXPORT_POLICY = {"maxSize": {"unit": "GB", "value": 5.0}, "filesToExport": ["MOD
 RESOURCES = {"instanceType": "ml.m5.xlarge", "instanceCount": 1, "volumeSizeInGB": 10}
 
 
+INPUT_CHANNEL = "cleanroomsml::ml-input-channel"
+
+
 def input_channel(account: str = A, membership: str = MEMBERSHIP_A, name: str = "chan1") -> str:
+    """The ARN of an ML input channel nobody created."""
     return f"arn:aws:cleanrooms-ml:us-east-1:{account}:membership/{membership}/ml-input-channel/{name}"
+
+
+def output_location(account: str) -> dict[str, Any]:
+    return {
+        "destination": {"s3Destination": {"s3Uri": f"s3://ml-output-{account}/results"}},
+        "roleArn": f"arn:aws:iam::{account}:role/ml-output",
+    }
+
+
+def channel_source(query: str = "SELECT * FROM training_data", account: str = A) -> dict[str, Any]:
+    return {
+        "dataSource": {"protectedQueryInputParameters": {"sqlParameters": {"queryString": query}}},
+        "roleArn": f"arn:aws:iam::{account}:role/ml-input",
+    }
 
 
 def error_code(info: pytest.ExceptionInfo[ClientError]) -> str:
@@ -48,6 +67,8 @@ class Collab:
     b: Any
     outsider: Any
     default_association: str | None = None
+    #: ML input channels made so far: (membership, association) -> ARN.
+    channels: dict[tuple[str, str], str] = field(default_factory=dict)
 
     # -- setting things up as member A (or another member) ------------------------------------
 
@@ -96,17 +117,42 @@ class Collab:
             "name": name,
             "configuredModelAlgorithmAssociationArn": association or self._default_association(),
             "resourceConfig": RESOURCES,
-            "dataChannels": [{"mlInputChannelArn": input_channel(), "channelName": "train"}],
             **extra,
         }
+        if "dataChannels" not in params:
+            channel = self.channel(params["configuredModelAlgorithmAssociationArn"], client or self.a, membership)
+            params["dataChannels"] = [{"mlInputChannelArn": channel, "channelName": "train"}]
         return dict((client or self.a).create_trained_model(**params))
 
     def train_as_b(self, association: str, name: str = "b-model", **extra: Any) -> dict[str, Any]:
         """Member B trains in its own membership, on its own data."""
-        channel = {"mlInputChannelArn": input_channel(B, MEMBERSHIP_B), "channelName": "train"}
-        return self.train(
-            association, name=name, client=self.b, membership=MEMBERSHIP_B, dataChannels=[channel], **extra
-        )
+        return self.train(association, name=name, client=self.b, membership=MEMBERSHIP_B, **extra)
+
+    def channel(
+        self,
+        association: str | None = None,
+        client: Any = None,
+        membership: str = MEMBERSHIP_A,
+        name: str | None = None,
+        **extra: Any,
+    ) -> str:
+        """An ML input channel of ``membership`` for ``association`` (made once, then the
+        same one; a new one where ``name`` or ``extra`` is given)."""
+        association = association or self._default_association()
+        key = (membership, association)
+        if name is None and not extra and key in self.channels:
+            return self.channels[key]
+        account = A if membership == MEMBERSHIP_A else B
+        made = (client or (self.a if membership == MEMBERSHIP_A else self.b)).create_ml_input_channel(
+            membershipIdentifier=membership,
+            configuredModelAlgorithmAssociations=[association],
+            inputChannel=channel_source(account=account),
+            name=name or f"channel-{len(self.channels) + 1}",
+            **{"retentionInDays": 30, **extra},
+        )["mlInputChannelArn"]
+        if name is None and not extra:
+            self.channels[key] = made
+        return str(made)
 
     def _default_association(self) -> str:
         if self.default_association is None:
@@ -127,10 +173,15 @@ class Collab:
             "trainedModelArn": trained_model,
             "resourceConfig": {"instanceType": "ml.m5.xlarge", "instanceCount": 1},
             "outputConfiguration": {"accept": "text/csv", "members": [{"accountId": B}]},
-            "dataSource": {"mlInputChannelArn": input_channel(B, MEMBERSHIP_B, "scoring")},
             **extra,
         }
+        if "dataSource" not in params:
+            params["dataSource"] = {"mlInputChannelArn": self.scoring_channel()}
         return str((client or self.b).start_trained_model_inference_job(**params)["trainedModelInferenceJobArn"])
+
+    def scoring_channel(self) -> str:
+        """Member B's channel of the data it scores (for the default association)."""
+        return self.channel(client=self.b, membership=MEMBERSHIP_B)
 
     def export(self, trained_model: str, name: str = "export", receiver: str = B, **extra: Any) -> None:
         self.a.start_trained_model_export_job(
@@ -151,9 +202,12 @@ def collab(aws: Aws) -> Collab:
     aws.control.declare_collaboration(
         collaboration_id=COLLABORATION, members={A: MEMBERSHIP_A, B: MEMBERSHIP_B}, name="lookalikes"
     )
-    return Collab(
+    made = Collab(
         aws,
         a=aws.client_for_account("cleanroomsml", A),
         b=aws.client_for_account("cleanroomsml", B),
         outsider=aws.client_for_account("cleanroomsml", OUTSIDER),
     )
+    made.a.put_ml_configuration(membershipIdentifier=MEMBERSHIP_A, defaultOutputLocation=output_location(A))
+    made.b.put_ml_configuration(membershipIdentifier=MEMBERSHIP_B, defaultOutputLocation=output_location(B))
+    return made

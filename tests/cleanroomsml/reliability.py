@@ -2,7 +2,8 @@
 
 Every account that takes part gets its own collaboration with a second member, declared
 through the job control (in-process or over HTTP, as the client is), a configured model
-algorithm and an association; the jobs are trained models in its membership."""
+algorithm, an association, an ML input channel for it and an ML configuration; the jobs
+are trained models in its membership."""
 
 from __future__ import annotations
 
@@ -34,8 +35,12 @@ class Member:
     def arn(self, resource: str) -> str:
         return f"arn:aws:cleanrooms-ml:{self.region}:{self.account}:{resource}"
 
-    def channel(self, name: str = "train") -> str:
-        return self.arn(f"membership/{self.membership}/ml-input-channel/{name}")
+    def channel(self, name: str = "fuzz-channel") -> str:
+        """The ARN of the membership's ML input channel ``name`` (made by ``prepare``)."""
+        found = all_pages(
+            self.client.list_ml_input_channels, "mlInputChannelsList", "nextToken", membershipIdentifier=self.membership
+        )
+        return next(c["mlInputChannelArn"] for c in found if c["name"] == name)
 
     def association(self) -> str:
         found = all_pages(
@@ -83,7 +88,7 @@ def prepare(make: Make) -> None:
         trainingContainerConfig={"imageUri": f"{member.account}.dkr.ecr.{member.region}.amazonaws.com/train:1"},
         inferenceContainerConfig={"imageUri": f"{member.account}.dkr.ecr.{member.region}.amazonaws.com/infer:1"},
     )["configuredModelAlgorithmArn"]
-    member.client.create_configured_model_algorithm_association(
+    association = member.client.create_configured_model_algorithm_association(
         membershipIdentifier=member.membership,
         configuredModelAlgorithmArn=algorithm,
         name="fuzz-association",
@@ -92,6 +97,21 @@ def prepare(make: Make) -> None:
                 "trainedModelExports": {"maxSize": {"unit": "GB", "value": 5.0}, "filesToExport": ["MODEL"]}
             }
         },
+    )["configuredModelAlgorithmAssociationArn"]
+    role = f"arn:aws:iam::{member.account}:role/cleanrooms-ml"
+    member.client.create_ml_input_channel(
+        membershipIdentifier=member.membership,
+        configuredModelAlgorithmAssociations=[association],
+        inputChannel={
+            "dataSource": {"protectedQueryInputParameters": {"sqlParameters": {"queryString": "SELECT 1"}}},
+            "roleArn": role,
+        },
+        name="fuzz-channel",
+        retentionInDays=30,
+    )
+    member.client.put_ml_configuration(
+        membershipIdentifier=member.membership,
+        defaultOutputLocation={"destination": {"s3Destination": {"s3Uri": "s3://fuzz-output/ml"}}, "roleArn": role},
     )
 
 
@@ -114,7 +134,7 @@ def setup(make: Make) -> dict[str, list[Any]]:
         membershipIdentifier=member.membership,
         trainedModelArn=model,
         name="fuzz-export",
-        outputConfiguration={"members": [{"accountId": OTHER_MEMBER}]},
+        outputConfiguration={"members": [{"accountId": member.account}]},
     )
     inference = member.client.start_trained_model_inference_job(
         membershipIdentifier=member.membership,
@@ -122,7 +142,7 @@ def setup(make: Make) -> dict[str, list[Any]]:
         trainedModelArn=model,
         resourceConfig={"instanceType": "ml.m5.xlarge", "instanceCount": 1},
         outputConfiguration={"accept": "text/csv", "members": [{"accountId": member.account}]},
-        dataSource={"mlInputChannelArn": member.channel("scoring")},
+        dataSource={"mlInputChannelArn": member.channel()},
     )["trainedModelInferenceJobArn"]
     algorithm = member.client.list_configured_model_algorithms()["configuredModelAlgorithms"][0]
     values: dict[str, list[Any]] = {
@@ -132,8 +152,21 @@ def setup(make: Make) -> dict[str, list[Any]]:
         "configuredModelAlgorithmAssociationArn": [association],
         "trainedModelArn": [model],
         "trainedModelInferenceJobArn": [inference],
-        "resourceArn": [model, association, inference, algorithm["configuredModelAlgorithmArn"]],
+        "resourceArn": [model, association, inference, algorithm["configuredModelAlgorithmArn"], member.channel()],
         "mlInputChannelArn": [member.channel()],
+        "configuredModelAlgorithmAssociations": [[association]],
+        "inputChannel": [
+            {
+                "dataSource": {"protectedQueryInputParameters": {"sqlParameters": {"queryString": "SELECT 1"}}},
+                "roleArn": f"arn:aws:iam::{member.account}:role/cleanrooms-ml",
+            }
+        ],
+        "defaultOutputLocation": [
+            {
+                "destination": {"s3Destination": {"s3Uri": "s3://fuzz-output/ml"}},
+                "roleArn": f"arn:aws:iam::{member.account}:role/cleanrooms-ml",
+            }
+        ],
         "resourceConfig": [RESOURCES],
         "roleArn": [f"arn:aws:iam::{member.account}:role/cleanrooms-ml"],
     }

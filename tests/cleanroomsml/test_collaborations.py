@@ -172,7 +172,7 @@ def test_moto_reset_forgets_collaborations(collab: Collab) -> None:
 def test_concurrent_members_never_share_a_model_name(collab: Collab) -> None:
     """Both members train a model of the same name at once: the collaboration keeps one."""
     association = collab.association()
-    own_channel = {"mlInputChannelArn": f"arn:aws:cleanrooms-ml:us-east-1:{B}:membership/{MEMBERSHIP_B}/ml-input-channel/c"}
+    own_channel = {"mlInputChannelArn": collab.channel(association, collab.b, MEMBERSHIP_B)}
     outcomes: list[str] = []
     start = threading.Barrier(8)
 
@@ -190,7 +190,7 @@ def test_concurrent_members_never_share_a_model_name(collab: Collab) -> None:
         except ClientError as error:
             outcomes.append(error.response["Error"]["Code"])
 
-    a_channel = {"mlInputChannelArn": f"arn:aws:cleanrooms-ml:us-east-1:{A}:membership/{MEMBERSHIP_A}/ml-input-channel/c"}
+    a_channel = {"mlInputChannelArn": collab.channel(association)}
     threads = [
         threading.Thread(target=train, args=(collab.a, MEMBERSHIP_A, a_channel)) for _ in range(4)
     ] + [threading.Thread(target=train, args=(collab.b, MEMBERSHIP_B, own_channel)) for _ in range(4)]

@@ -20,8 +20,10 @@ OPERATIONS = sorted(CleanRoomsMLResponse.implemented_operations() - TAG_OPERATIO
 
 
 def test_the_operations_are_the_custom_model_and_lookalike_ones() -> None:
-    # 25 of the custom-model side, 22 of the lookalike (audience) side.
-    assert len(OPERATIONS) == 25 + 22 and {"CreateTrainedModel", "CreateAudienceModel"} <= set(OPERATIONS)
+    # 25 of the custom-model side, 22 of the lookalike (audience) side, 6 of ML input
+    # channels and 3 of ML configuration.
+    assert len(OPERATIONS) == 25 + 22 + 6 + 3
+    assert {"CreateTrainedModel", "CreateAudienceModel", "CreateMLInputChannel", "PutMLConfiguration"} <= set(OPERATIONS)
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)

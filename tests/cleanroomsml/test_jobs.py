@@ -186,7 +186,7 @@ def test_inference_job_description(collab: Collab) -> None:
     assert job["configuredModelAlgorithmAssociationArn"] == association
     assert job["resourceConfig"] == {"instanceType": "ml.m5.xlarge", "instanceCount": 1}
     assert job["outputConfiguration"] == {"accept": "text/csv", "members": [{"accountId": B}]}
-    assert job["dataSource"] == {"mlInputChannelArn": input_channel(B, MEMBERSHIP_B, "scoring")}
+    assert job["dataSource"] == {"mlInputChannelArn": collab.scoring_channel()}
     assert job["containerExecutionParameters"] == {"maxPayloadInMB": 6}
     assert job["environment"] == {"BATCH": "64"}
     assert job["kmsKeyArn"] == key
@@ -228,7 +228,8 @@ def test_inference_job_checks(collab: Collab) -> None:
         ({"outputConfiguration": {"members": [{"accountId": OUTSIDER}]}}, "ValidationException",
          "outputConfiguration.members.1.accountId"),
         ({"mlModelInferencePayerAccountId": OUTSIDER}, "ValidationException", "mlModelInferencePayerAccountId"),
-        ({"dataSource": {"mlInputChannelArn": input_channel(B, other_membership)}}, "ValidationException", "dataSource"),
+        ({"dataSource": {"mlInputChannelArn": input_channel(B, other_membership)}}, "ResourceNotFoundException",
+         "dataSource"),
         ({"tags": {"aws:cost": "1"}}, "ValidationException", "aws:"),
         ({"resourceConfig": {"instanceType": "ml.m5.xlarge", "instanceCount": 11}}, "ValidationException",
          "resourceConfig.instanceCount"),
@@ -243,7 +244,7 @@ def test_inference_job_checks(collab: Collab) -> None:
     assert [j["name"] for j in names["trainedModelInferenceJobs"]] == ["taken"]
     # A may use the same name in its own membership.
     collab.infer(model, name="taken", client=collab.a, membership=MEMBERSHIP_A,
-                 dataSource={"mlInputChannelArn": input_channel()})
+                 dataSource={"mlInputChannelArn": collab.channel()})
 
 
 def test_inference_needs_an_active_model(collab: Collab) -> None:

@@ -115,8 +115,9 @@ def _every_list(collab: Collab) -> list[tuple[str, Any, dict[str, Any], str, lis
         )
     for i in range(5):
         collab.export(models[0], name=f"export-{i}")
+    scoring = {"mlInputChannelArn": collab.channel(associations[0], collab.b, MEMBERSHIP_B)}
     for i in range(5):
-        collab.infer(models[1], name=f"inference-{i}")
+        collab.infer(models[1], name=f"inference-{i}", dataSource=scoring)
     newest = list(reversed([f"algo-{i}" for i in range(5)]))
     membership = {"membershipIdentifier": MEMBERSHIP_A}
     collaboration = {"collaborationIdentifier": COLLABORATION}

@@ -89,7 +89,7 @@ def test_trained_model_walks_its_statuses_and_reports_its_training(collab: Colla
     assert model["kmsKeyArn"] == KMS_KEY
     assert model["tags"] == {"team": "ml"}
     assert model["mlModelTrainingPayerAccountId"] == B
-    assert model["dataChannels"] == [{"mlInputChannelArn": input_channel(), "channelName": "train"}]
+    assert model["dataChannels"] == [{"mlInputChannelArn": collab.channel(association), "channelName": "train"}]
     assert model["logsStatus"] == "PUBLISH_SUCCEEDED"
     assert "versionIdentifier" not in model and "statusDetails" not in model
 
@@ -325,7 +325,9 @@ def test_create_trained_model_checks(collab: Collab) -> None:
     association = collab.association()
     taken = collab.train(association, name="taken")["trainedModelArn"]
     inference_only = collab.association(_inference_only(collab), name="inference-only")
-    channel = {"mlInputChannelArn": input_channel(), "channelName": "train"}
+    channel = {"mlInputChannelArn": collab.channel(association), "channelName": "train"}
+    # B's channel for another association of the collaboration.
+    elsewhere = collab.channel(collab.association(collab.algorithm(name="other"), name="other"), collab.b, MEMBERSHIP_B)
     cases: list[tuple[dict[str, Any], str, str]] = [
         ({"name": "taken"}, "ConflictException", "taken"),
         (
@@ -343,13 +345,18 @@ def test_create_trained_model_checks(collab: Collab) -> None:
         ),
         (
             {"dataChannels": [{"mlInputChannelArn": input_channel(OUTSIDER, str(uuid.UUID(int=9))), "channelName": "x"}]},
-            "ValidationException",
+            "ResourceNotFoundException",
             "dataChannels.1",
         ),
         (
             {"dataChannels": [{"mlInputChannelArn": input_channel(B, MEMBERSHIP_A), "channelName": "x"}]},
-            "ValidationException",
+            "ResourceNotFoundException",
             "dataChannels.1",
+        ),
+        (
+            {"dataChannels": [channel, {"mlInputChannelArn": elsewhere, "channelName": "x"}]},
+            "ValidationException",
+            "dataChannels.2.mlInputChannelArn' is not associated",
         ),
         ({"mlModelTrainingPayerAccountId": OUTSIDER}, "ValidationException", "mlModelTrainingPayerAccountId"),
         ({"tags": {"aws:internal": "x"}}, "ValidationException", "aws:"),

@@ -126,7 +126,12 @@ def test_aws_cli_against_the_server(mlmocks_server: str) -> None:
         cli("create-configured-model-algorithm-association", "--membership-identifier", MEMBERSHIP_A,
             "--configured-model-algorithm-arn", algorithm, "--name", "cli").stdout
     )["configuredModelAlgorithmAssociationArn"]
-    channel = f"arn:aws:cleanrooms-ml:us-east-1:{ACCOUNT}:membership/{MEMBERSHIP_A}/ml-input-channel/c"
+    source = {"protectedQueryInputParameters": {"sqlParameters": {"queryString": "SELECT 1"}}}
+    channel = json.loads(
+        cli("create-ml-input-channel", "--membership-identifier", MEMBERSHIP_A, "--name", "cli",
+            "--configured-model-algorithm-associations", association, "--retention-in-days", "7",
+            "--input-channel", json.dumps({"dataSource": source, "roleArn": ROLE.replace("111111111111", ACCOUNT)})).stdout
+    )["mlInputChannelArn"]
     model = json.loads(
         cli("create-trained-model", "--membership-identifier", MEMBERSHIP_A, "--name", "cli-model",
             "--configured-model-algorithm-association-arn", association,

@@ -34,3 +34,9 @@ def test_each_request_gets_its_own_labels(aws: Aws, few_remembered: None) -> Non
             assert model["modelName"] == f"{name}-model"
     with pytest.raises(bedrock.exceptions.ResourceNotFoundException):
         bedrock.get_model_import_job(jobIdentifier="route-9")
+
+
+def test_a_service_reads_another_services_backends_by_name() -> None:
+    from mlmocks.core.registry import backends_of, specs
+
+    assert backends_of("cleanrooms") is specs()["cleanrooms"].backends()

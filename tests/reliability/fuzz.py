@@ -82,6 +82,7 @@ def answered_by_moto(request: WireRequest) -> bool:
     document = body_json(request.body)
     handler = responses()
     handler.current_account, handler.region = "123456789012", request.region
+    handler.path = request.url_path  # where a REST service's owns finds the ARN (Clean Rooms' /tags/{arn})
     return not handler.owns(request.operation, document if isinstance(document, dict) else {})
 
 
