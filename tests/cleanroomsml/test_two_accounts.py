@@ -163,3 +163,72 @@ def test_two_accounts_train_export_and_infer(aws: Aws) -> None:
     assert info.value.response["Error"]["Code"] == "AccessDeniedException"
     members = creator_rooms.list_members(collaborationIdentifier=collaboration_id)["memberSummaries"]
     assert {m["accountId"]: m["status"] for m in members} == {CREATOR: "ACTIVE", PARTNER: "LEFT"}
+
+
+def test_two_accounts_lookalike_flow(aws: Aws) -> None:
+    """The lookalike flow, with nothing but boto3: Clean Rooms for the collaboration and
+    memberships, Glue for the table, then Clean Rooms ML from the training dataset to the
+    export of a segment the partner generated with the creator's model."""
+    creator_rooms = aws.client_for_account("cleanrooms", CREATOR)
+    partner_rooms = aws.client_for_account("cleanrooms", PARTNER)
+    collaboration_id = creator_rooms.create_collaboration(
+        name="lookalike", description="audiences", creatorDisplayName="Advertiser",
+        creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"], queryLogStatus="DISABLED",
+        members=[{"accountId": PARTNER, "displayName": "Publisher", "memberAbilities": ["CAN_QUERY"]}],
+    )["collaboration"]["id"]
+    for rooms in (creator_rooms, partner_rooms):
+        rooms.create_membership(collaborationIdentifier=collaboration_id, queryLogStatus="DISABLED")
+
+    # The creator's Glue table of interactions, and a lookalike model trained on it.
+    glue = aws.client_for_account("glue", CREATOR)
+    glue.create_database(DatabaseInput={"Name": "interactions"})
+    columns = [{"Name": "user_id", "Type": "string"}, {"Name": "item_id", "Type": "string"},
+               {"Name": "event_time", "Type": "bigint"}]
+    glue.create_table(DatabaseName="interactions",
+                      TableInput={"Name": "events", "StorageDescriptor": {"Columns": columns}})
+    creator_ml = aws.client_for_account("cleanroomsml", CREATOR)
+    partner_ml = aws.client_for_account("cleanroomsml", PARTNER)
+    role = f"arn:aws:iam::{CREATOR}:role/cleanrooms-ml"
+    schema = [{"columnName": "user_id", "columnTypes": ["USER_ID"]},
+              {"columnName": "item_id", "columnTypes": ["ITEM_ID"]},
+              {"columnName": "event_time", "columnTypes": ["TIMESTAMP"]}]
+    source = {"glueDataSource": {"databaseName": "interactions", "tableName": "events"}}
+    dataset = creator_ml.create_training_dataset(
+        name="events", roleArn=role,
+        trainingData=[{"type": "INTERACTIONS", "inputConfig": {"schema": schema, "dataSource": source}}],
+    )["trainingDatasetArn"]
+    model = creator_ml.create_audience_model(name="lookalike", trainingDatasetArn=dataset)["audienceModelArn"]
+    assert creator_ml.get_audience_model(audienceModelArn=model)["status"] == "ACTIVE"
+    configured = creator_ml.create_configured_audience_model(
+        name="shared", audienceModelArn=model, sharedAudienceMetrics=["ALL"],
+        outputConfig={"destination": {"s3Destination": {"s3Uri": "s3://audiences/out/"}}, "roleArn": role},
+        audienceSizeConfig={"audienceSizeType": "ABSOLUTE", "audienceSizeBins": [1000, 5000]},
+    )["configuredAudienceModelArn"]
+    policy = f'{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{PARTNER}"}}}}]}}'
+    creator_ml.put_configured_audience_model_policy(
+        configuredAudienceModelArn=configured, configuredAudienceModelPolicy=policy,
+        policyExistenceCondition="POLICY_MUST_NOT_EXIST",
+    )
+
+    # The partner generates a segment from its seed through the collaboration, and exports it.
+    seed = {"dataSource": {"s3Uri": "s3://seeds/users.jsonl"}, "roleArn": f"arn:aws:iam::{PARTNER}:role/seed"}
+    job = partner_ml.start_audience_generation_job(
+        name="segment", configuredAudienceModelArn=configured, seedAudience=seed, collaborationId=collaboration_id,
+    )["audienceGenerationJobArn"]
+    generated = partner_ml.get_audience_generation_job(audienceGenerationJobArn=job)
+    assert (generated["status"], generated["collaborationId"]) == ("ACTIVE", collaboration_id)
+    assert len(generated["metrics"]["relevanceMetrics"]) == 2  # the model shares ALL metrics
+    partner_ml.start_audience_export_job(
+        name="top-1000", audienceGenerationJobArn=job,
+        audienceSize={"type": "ABSOLUTE", "value": 1000},
+    )
+    exports = partner_ml.list_audience_export_jobs(audienceGenerationJobArn=job)["audienceExportJobs"]
+    assert [(e["name"], e["status"]) for e in exports] == [("top-1000", "ACTIVE")]
+
+    # Without a membership in the collaboration, an outsider cannot use the model.
+    outsider_ml = aws.client_for_account("cleanroomsml", "333333333333")
+    with pytest.raises(ClientError) as info:
+        outsider_ml.start_audience_generation_job(
+            name="stolen", configuredAudienceModelArn=configured, seedAudience=seed, collaborationId=collaboration_id,
+        )
+    assert info.value.response["Error"]["Code"] == "AccessDeniedException"
