@@ -15,6 +15,8 @@ from typing import Any
 
 from botocore.stub import Stubber
 
+from mlmocks.core.registry import implemented_operations
+
 from .services import MOTO_BASELINES, Call, Listing, MotoBaseline, ServiceBench
 from .timing import MockClock, Stopwatch, Subject, interleaved, ratio
 
@@ -120,7 +122,10 @@ class Pair:
             # moto's own call, by the same measure: its floor is its response, stubbed.
             "moto_floor": Subject(_bound(moto_floor, self.theirs), before=add_moto_floor_answer),
         }
-        shared_host = self.baseline.service == self.bench.service
+        # (Only while the baseline call is still moto's: mlmocks took some over.)
+        shared_host = self.baseline.service == self.bench.service and _operation(
+            self.moto_client, self.theirs[0]
+        ) not in implemented_operations().get(self.baseline.service, frozenset())
         if shared_host:
             # moto's call with mlmocks loaded: what the hand-off on a shared host costs.
             subjects["moto_with_mlmocks"] = Subject(_bound(self.moto_client, self.theirs))

@@ -179,8 +179,8 @@ def test_a_result_the_serializer_cannot_write(aws: Aws, monkeypatch: pytest.Monk
 
 
 def test_a_stray_target_header_on_a_rest_service(aws: Aws) -> None:
-    """A stray X-Amz-Target: Foo.Bar on bedrock's POST /listTagsForResource reached moto, which answered 500."""
-    arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:custom-model/nowhere"
+    """A stray X-Amz-Target: Foo.Bar on bedrock's POST /listTagsForResource reached moto, which answered 500 (a guardrail ARN: moto answers its tags)."""
+    arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:guardrail/nowhere00000"
     plain = send(aws, "bedrock", "ListTagsForResource", {"resourceARN": arn})
     stray = send(aws, "bedrock", "ListTagsForResource", {"resourceARN": arn}, **{"X-Amz-Target": "Foo.Bar"})
     assert stray.status == plain.status and 400 <= stray.status < 500, stray.body
