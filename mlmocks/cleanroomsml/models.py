@@ -11,6 +11,12 @@ account's (``training_datasets``, ``audience_models``, ``configured_audience_mod
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+from moto.core.resource_tagging import TaggableResourcesMixin, TaggedResource
+
+from mlmocks.core.listing import Store
 from mlmocks.core.tags import Tagged, TaggingBackend
 
 from . import SPEC
@@ -33,8 +39,43 @@ class CleanRoomsMLBackend(
     MLConfigurationsBackend,
     AudienceJobsBackend,
     TaggingBackend,
+    TaggableResourcesMixin,
 ):
     TAG_RULES = TAG_RULES
+    #: moto's Resource Groups Tagging API lists every taggable resource of an account.
+    SERVICE_NAMESPACE = "cleanrooms-ml"
+
+    def iter_tagged_resources(self) -> Iterator[TaggedResource]:
+        # A snapshot: moto keeps this iterator between pages, so it must not hold the lock.
+        with self.lock:
+            found = []
+            own: tuple[tuple[str, Store[Any]], ...] = (
+                ("configured-model-algorithm", self.algorithms),
+                ("training-dataset", self.training_datasets),
+                ("audience-model", self.audience_models),
+                ("configured-audience-model", self.configured_audience_models),
+                ("audience-generation-job", self.audience_generation_jobs),
+            )
+            for kind, store in own:
+                found += [_tagged(arn, resource, kind) for arn, resource in store.items()]
+            for membership in list(self.directory.memberships.values()):
+                if membership.account_id != self.account_id:
+                    continue
+                collaboration = membership.collaboration
+                made: tuple[tuple[str, Store[Any]], ...] = (
+                    ("configured-model-algorithm-association", collaboration.associations),
+                    ("trained-model-inference-job", collaboration.inference_jobs),
+                    ("ml-input-channel", collaboration.input_channels),
+                )
+                for kind, store in made:
+                    found += [_tagged(arn, r, kind) for arn, r in store.items() if r.membership is membership]
+                # A trained model's versions share its ARN and tags: its base version's key is "<arn>#".
+                found += [
+                    _tagged(key[:-1], model, "trained-model")
+                    for key, model in collaboration.trained_models.items()
+                    if key.endswith("#") and model.membership is membership
+                ]
+        return iter(found)
 
     def taggable(self, arn: str) -> Tagged:
         match = ARN.fullmatch(arn)
@@ -52,6 +93,10 @@ class CleanRoomsMLBackend(
         if in_membership is not None:
             return _taggable_in(*in_membership, arn)
         raise ResourceNotFoundException(f"Resource {arn} not found")
+
+
+def _tagged(arn: str, resource: Any, kind: str) -> TaggedResource:
+    return TaggedResource(arn, dict(resource.tags), f"cleanrooms-ml:{kind}")
 
 
 def _taggable_in(membership: Membership, resource_type: str, arn: str) -> Tagged:

@@ -60,6 +60,10 @@ class Store(Generic[T]):
     def get(self, key: str) -> T | None:
         return self._items.get(key)
 
+    def items(self) -> list[tuple[str, T]]:
+        """Every (key, item), in the order they were added (a copy)."""
+        return list(self._items.items())
+
     def find(self, identifier: str) -> T | None:
         """The item whose key or alias ``identifier`` is."""
         return self._items.get(self._keys.get(identifier, identifier))

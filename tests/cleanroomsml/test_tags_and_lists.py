@@ -230,3 +230,31 @@ def test_lists_show_only_what_the_caller_may_see(collab: Collab) -> None:
         (s["name"], s["creatorAccountId"]) for s in shared["collaborationConfiguredModelAlgorithmAssociations"]
     ) == [("a-assoc", A), ("b-assoc", B), ("b-assoc-2", B)]
     assert [a["name"] for a in collab.b.list_configured_model_algorithms()["configuredModelAlgorithms"]] == ["b-algo"]
+
+
+def test_the_resource_groups_tagging_api_lists_an_accounts_resources(collab: Collab) -> None:
+    # moto's Resource Groups Tagging API sees Clean Rooms ML's resources, each account its own.
+    algorithm = collab.algorithm(tags={"team": "ml"})
+    association = collab.association(algorithm, tags={"team": "ml"})
+    trained = collab.train(association, tags={"team": "ml"})["trainedModelArn"]
+    channel = collab.channels[next(iter(collab.channels))]
+    collab.train_as_b(association, tags={"team": "ml"})  # B's: not in A's listing
+    tagging = collab.aws.client_for_account("resourcegroupstaggingapi", A)
+    listed = {
+        entry["ResourceARN"]: {tag["Key"]: tag["Value"] for tag in entry["Tags"]}
+        for page in tagging.get_paginator("get_resources").paginate(TagFilters=[{"Key": "team", "Values": ["ml"]}])
+        for entry in page["ResourceTagMappingList"]
+    }
+    assert set(listed) == {algorithm, association, trained}
+    assert all(tags == {"team": "ml"} for tags in listed.values())
+    # An untagged resource is not listed (as AWS lists only tagged ones) until it is tagged.
+    def of_the_service() -> set[str]:
+        return {
+            entry["ResourceARN"]
+            for page in tagging.get_paginator("get_resources").paginate(ResourceTypeFilters=["cleanrooms-ml"])
+            for entry in page["ResourceTagMappingList"]
+        }
+
+    assert of_the_service() == {algorithm, association, trained}
+    collab.a.tag_resource(resourceArn=channel, tags={"stage": "dev"})
+    assert of_the_service() == {algorithm, association, trained, channel}
