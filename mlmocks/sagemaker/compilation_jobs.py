@@ -7,17 +7,17 @@ moto's SageMaker backend is read, never written, to resolve a ModelPackageVersio
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from mlmocks.core.backend import ServiceBackend
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import MILLISECOND, Page, Store, paginate, within
+from mlmocks.core.listing import Page, Store
 from mlmocks.core.spec import service_model
 from mlmocks.core.tags import tag_dict
 
 from .exceptions import ResourceInUse, ResourceNotFound, ValidationException
+from .job_common import check_stopping_condition, list_jobs, require_status
 
 COMPILATION_JOB = Lifecycle(
     kind="sagemaker::compilation-job",
@@ -36,7 +36,6 @@ MAX_FAILURE_REASON = 1024
 #: Page size of ListCompilationJobs without MaxResults (SageMaker's List* default).
 DEFAULT_MAX_RESULTS = 10
 #: StoppingCondition.MaxRuntimeInSeconds may be at most 28 days (API reference).
-MAX_RUNTIME_SECONDS = 28 * 24 * 3600
 #: "This API field is only supported for the MXNet, PyTorch, TensorFlow and TensorFlow
 #: Lite frameworks" (InputConfig.FrameworkVersion).
 FRAMEWORKS_WITH_VERSION = frozenset({"MXNET", "PYTORCH", "TENSORFLOW", "TFLITE"})
@@ -278,7 +277,7 @@ class CompilationJobs(ServiceBackend):
             input_config = self._input_config_of_model_package(model_package_version_arn)
         _check_input_config(input_config)
         _check_output_config(output_config)
-        _check_stopping_condition(stopping_condition)
+        check_stopping_condition(stopping_condition)
         if compilation_job_name in self.compilation_jobs:
             raise ResourceInUse(
                 f"Resource Already Exists: Compilation job with name {compilation_job_name} "
@@ -311,12 +310,12 @@ class CompilationJobs(ServiceBackend):
 
     def stop_compilation_job(self, name: str) -> None:
         job = self.get_compilation_job(name)
-        _require_status(job, STOPPABLE, "stopped")
+        require_status("compilation", job.name, job.status, STOPPABLE, "stopped")
         job.begin_stopping()
 
     def delete_compilation_job(self, name: str) -> None:
         job = self.get_compilation_job(name)
-        _require_status(job, DELETABLE, "deleted")
+        require_status("compilation", job.name, job.status, DELETABLE, "deleted")
         self.compilation_jobs.remove(name)
         job.retired = True
 
@@ -333,32 +332,18 @@ class CompilationJobs(ServiceBackend):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> Page[CompilationJob]:
-        def wanted(job: CompilationJob) -> bool:
-            if name_contains is not None and name_contains not in job.name:
-                return False
-            if not within(job.creation_time, creation_time_after, creation_time_before, MILLISECOND):
-                return False
-            status = job.status  # moves the job on first, so its times are current
-            if status_equals is not None and status != status_equals:
-                return False
-            return within(job.last_modified_time, last_modified_time_after, last_modified_time_before, MILLISECOND)
-
-        sort_by = sort_by or "CreationTime"
-        keys: dict[str, Callable[[CompilationJob], Any]] = {
-            "CreationTime": lambda job: job.creation_time,
-            "Name": lambda job: job.name,
-            "Status": lambda job: job.status,
-        }
-        return paginate(
+        return list_jobs(
             self.compilation_jobs,
-            sort_name=sort_by,
-            sort_key=keys[sort_by],
-            # A job's status moves on its own: that view is never cached.
-            stable=sort_by != "Status",
-            descending=sort_order == "Descending",
-            where=wanted,
-            max_results=max_results or DEFAULT_MAX_RESULTS,
             next_token=next_token,
+            max_results=max_results,
+            creation_time_after=creation_time_after,
+            creation_time_before=creation_time_before,
+            last_modified_time_after=last_modified_time_after,
+            last_modified_time_before=last_modified_time_before,
+            name_contains=name_contains,
+            status_equals=status_equals,
+            sort_by=sort_by,
+            sort_order=sort_order,
         )
 
     def _input_config_of_model_package(self, arn: str) -> dict[str, Any]:
@@ -416,26 +401,3 @@ def _check_output_config(config: dict[str, Any]) -> None:
             )
 
 
-def _check_stopping_condition(condition: dict[str, Any]) -> None:
-    runtime = condition.get("MaxRuntimeInSeconds")
-    if runtime is not None and runtime > MAX_RUNTIME_SECONDS:
-        raise ValidationException(
-            f"Value '{runtime}' at 'StoppingCondition.MaxRuntimeInSeconds' failed to satisfy "
-            f"constraint: Member must have value less than or equal to {MAX_RUNTIME_SECONDS}"
-        )
-    wait = condition.get("MaxWaitTimeInSeconds")
-    if wait is not None and runtime is not None and wait < runtime:
-        raise ValidationException(
-            "StoppingCondition.MaxWaitTimeInSeconds must be equal to or greater than "
-            "StoppingCondition.MaxRuntimeInSeconds."
-        )
-
-
-def _require_status(job: CompilationJob, allowed: tuple[str, ...], action: str) -> None:
-    status = job.status
-    if status not in allowed:
-        raise ValidationException(
-            f"The request was rejected because the compilation job {job.name} is in status "
-            f"{status}. A compilation job can be {action} only in status "
-            f"{', '.join(allowed[:-1])} or {allowed[-1]}."
-        )

@@ -11,17 +11,17 @@ endpoint configurations, cheapest per inference first.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from mlmocks.core.backend import ServiceBackend
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import MILLISECOND, Page, Store, paginate, within
+from mlmocks.core.listing import Page, Store, paginate
 from mlmocks.core.moto_compat import moto_holds_sagemaker_arn
 from mlmocks.core.tags import tag_dict
 
 from .exceptions import ResourceInUse, ResourceNotFound, ValidationException
+from .job_common import list_jobs
 
 INFERENCE_RECOMMENDATIONS_JOB = Lifecycle(
     kind="sagemaker::inference-recommendations-job",
@@ -322,38 +322,24 @@ class InferenceRecommendationsJobs(ServiceBackend):
         model_name_equals: str | None = None,
         model_package_version_arn_equals: str | None = None,
     ) -> Page[InferenceRecommendationsJob]:
-        def wanted(job: InferenceRecommendationsJob) -> bool:
-            if name_contains is not None and name_contains not in job.name:
-                return False
-            if model_name_equals is not None and job.input_config.get("ModelName") != model_name_equals:
-                return False
-            if (
-                model_package_version_arn_equals is not None
-                and job.input_config.get("ModelPackageVersionArn") != model_package_version_arn_equals
-            ):
-                return False
-            if not within(job.creation_time, creation_time_after, creation_time_before, MILLISECOND):
-                return False
-            status = job.status  # moves the job on first, so its times are current
-            if status_equals is not None and status != status_equals:
-                return False
-            return within(job.last_modified_time, last_modified_time_after, last_modified_time_before, MILLISECOND)
-
-        sort_by = sort_by or "CreationTime"
-        keys: dict[str, Callable[[InferenceRecommendationsJob], Any]] = {
-            "CreationTime": lambda job: job.creation_time,
-            "Name": lambda job: job.name,
-            "Status": lambda job: job.status,
-        }
-        return paginate(
+        return list_jobs(
             self.inference_recommendations_jobs,
-            sort_name=sort_by,
-            sort_key=keys[sort_by],
-            stable=sort_by != "Status",
-            descending=sort_order == "Descending",
-            where=wanted,
-            max_results=max_results or DEFAULT_MAX_RESULTS,
+            creation_time_after=creation_time_after,
+            creation_time_before=creation_time_before,
+            last_modified_time_after=last_modified_time_after,
+            last_modified_time_before=last_modified_time_before,
+            name_contains=name_contains,
+            status_equals=status_equals,
+            sort_by=sort_by,
+            sort_order=sort_order,
             next_token=next_token,
+            max_results=max_results,
+            where=lambda job: (
+                model_name_equals is None or job.input_config.get("ModelName") == model_name_equals
+            ) and (
+                model_package_version_arn_equals is None
+                or job.input_config.get("ModelPackageVersionArn") == model_package_version_arn_equals
+            ),
         )
 
     def list_inference_recommendations_job_steps(

@@ -1,6 +1,6 @@
-"""What SageMaker's training, processing, transform and tuning job families share: the
-listing every List*Jobs call of theirs makes (the same filters, sorts and defaults), and
-the refusals of an action a job's status does not allow."""
+"""What SageMaker's job families share: the listing their List*Jobs calls make (the same
+filters, sorts and defaults), the refusals of an action a job's status does not allow,
+and the checks of a stopping condition."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ J = TypeVar("J")
 
 #: Page size of SageMaker's List* calls without MaxResults.
 DEFAULT_MAX_RESULTS = 10
+#: The longest a job may run (StoppingCondition.MaxRuntimeInSeconds): 28 days.
+MAX_RUNTIME_SECONDS = 28 * 24 * 3600
 #: The longest FailureReason the API shows (the FailureReason shape's max).
 MAX_FAILURE_REASON = 1024
 
@@ -23,10 +25,10 @@ MAX_FAILURE_REASON = 1024
 def list_jobs(
     store: Store[J],
     *,
-    name_of: Callable[[J], str],
-    status_of: Callable[[J], str],
-    creation_of: Callable[[J], datetime],
-    modified_of: Callable[[J], datetime],
+    name_of: Callable[[J], str] = lambda job: job.name,  # type: ignore[attr-defined]
+    status_of: Callable[[J], str] = lambda job: job.status,  # type: ignore[attr-defined]
+    creation_of: Callable[[J], datetime] = lambda job: job.creation_time,  # type: ignore[attr-defined]
+    modified_of: Callable[[J], datetime] = lambda job: job.last_modified_time,  # type: ignore[attr-defined]
     next_token: str | None,
     max_results: int | None,
     creation_time_after: datetime | None = None,
@@ -40,9 +42,11 @@ def list_jobs(
     default_sort: str = "CreationTime",
     extra_sorts: dict[str, Callable[[J], Any]] | None = None,
     where: Callable[[J], bool] | None = None,
+    default_max_results: int = DEFAULT_MAX_RESULTS,
 ) -> Page[J]:
     """One page of a List*Jobs call: every filter of the call, its sorts (Name,
-    CreationTime, Status and any ``extra_sorts``), Ascending unless asked otherwise."""
+    CreationTime, Status and any ``extra_sorts``), Ascending unless asked otherwise. A
+    job's name, status and times are its attributes of those names unless told."""
 
     def wanted(job: J) -> bool:
         if name_contains is not None and name_contains not in name_of(job):
@@ -71,7 +75,7 @@ def list_jobs(
         stable=sort_by in ("CreationTime", "Name"),
         descending=sort_order == "Descending",
         where=wanted,
-        max_results=max_results or DEFAULT_MAX_RESULTS,
+        max_results=max_results or default_max_results,
         next_token=next_token,
     )
 
@@ -80,9 +84,11 @@ def require_status(noun: str, name: str, status: str, allowed: Iterable[str], ac
     """SageMaker's refusal of an action on a ``noun`` job whose status does not allow it."""
     allowed = tuple(allowed)
     if status not in allowed:
+        article = "An" if noun[0] in "aeiou" else "A"
+        either = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if len(allowed) > 2 else allowed)
         raise ValidationException(
             f"The request was rejected because the {noun} job {name} is in status {status}. "
-            f"A {noun} job can be {action} only in status {' or '.join(allowed)}."
+            f"{article} {noun} job can be {action} only in status {either}."
         )
 
 
@@ -104,3 +110,19 @@ def unique_names(entries: Iterable[dict[str, Any]] | None, member: str, where: s
         if name in seen:
             raise ValidationException(f"{where}: {member} must be unique; {name!r} is given twice.")
         seen.add(name)
+
+
+def check_stopping_condition(condition: dict[str, Any]) -> None:
+    """SageMaker's checks of a StoppingCondition beyond its shape."""
+    runtime = condition.get("MaxRuntimeInSeconds")
+    if runtime is not None and runtime > MAX_RUNTIME_SECONDS:
+        raise ValidationException(
+            f"Value '{runtime}' at 'StoppingCondition.MaxRuntimeInSeconds' failed to satisfy "
+            f"constraint: Member must have value less than or equal to {MAX_RUNTIME_SECONDS}"
+        )
+    wait = condition.get("MaxWaitTimeInSeconds")
+    if wait is not None and runtime is not None and wait < runtime:
+        raise ValidationException(
+            "StoppingCondition.MaxWaitTimeInSeconds must be equal to or greater than "
+            "StoppingCondition.MaxRuntimeInSeconds."
+        )

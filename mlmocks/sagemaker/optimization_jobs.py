@@ -5,17 +5,16 @@ compilation, sharding and speculative decoding of a model for a deployment insta
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from mlmocks.core.backend import ServiceBackend
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import MILLISECOND, Page, Store, paginate, within
+from mlmocks.core.listing import Page, Store
 from mlmocks.core.tags import tag_dict
 
-from .compilation_jobs import _check_stopping_condition
 from .exceptions import ResourceInUse, ResourceNotFound, ValidationException
+from .job_common import check_stopping_condition, list_jobs, require_status
 
 OPTIMIZATION_JOB = Lifecycle(
     kind="sagemaker::optimization-job",
@@ -187,7 +186,7 @@ class OptimizationJobs(ServiceBackend):
             raise ValidationException(
                 f"OptimizationConfigs may configure each technique once; repeated: {', '.join(repeated)}."
             )
-        _check_stopping_condition(stopping_condition)
+        check_stopping_condition(stopping_condition)
         if optimization_job_name in self.optimization_jobs:
             raise ResourceInUse(
                 f"Resource Already Exists: Optimization job with name {optimization_job_name} already "
@@ -224,12 +223,12 @@ class OptimizationJobs(ServiceBackend):
 
     def stop_optimization_job(self, optimization_job_name: str) -> None:
         job = self.get_optimization_job(optimization_job_name)
-        _require_status(job, STOPPABLE, "stopped")
+        require_status("optimization", job.name, job.status, STOPPABLE, "stopped")
         job.begin_stopping()
 
     def delete_optimization_job(self, optimization_job_name: str) -> None:
         job = self.get_optimization_job(optimization_job_name)
-        _require_status(job, DELETABLE, "deleted")
+        require_status("optimization", job.name, job.status, DELETABLE, "deleted")
         self.optimization_jobs.remove(optimization_job_name)
         job.retired = True
 
@@ -247,41 +246,20 @@ class OptimizationJobs(ServiceBackend):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> Page[OptimizationJob]:
-        def wanted(job: OptimizationJob) -> bool:
-            if name_contains is not None and name_contains not in job.name:
-                return False
-            if optimization_contains is not None and not any(optimization_contains in kind for kind in job.types):
-                return False
-            if not within(job.creation_time, creation_time_after, creation_time_before, MILLISECOND):
-                return False
-            status = job.status  # moves the job on first, so its times are current
-            if status_equals is not None and status != status_equals:
-                return False
-            return within(job.last_modified_time, last_modified_time_after, last_modified_time_before, MILLISECOND)
-
-        sort_by = sort_by or "CreationTime"  # "The default is CreationTime"
-        keys: dict[str, Callable[[OptimizationJob], Any]] = {
-            "CreationTime": lambda job: job.creation_time,
-            "Name": lambda job: job.name,
-            "Status": lambda job: job.status,
-        }
-        return paginate(
+        return list_jobs(
             self.optimization_jobs,
-            sort_name=sort_by,
-            sort_key=keys[sort_by],
-            stable=sort_by != "Status",
-            descending=sort_order == "Descending",  # "The default is Ascending"
-            where=wanted,
-            max_results=max_results or DEFAULT_MAX_RESULTS,
+            default_max_results=DEFAULT_MAX_RESULTS,
             next_token=next_token,
+            max_results=max_results,
+            creation_time_after=creation_time_after,
+            creation_time_before=creation_time_before,
+            last_modified_time_after=last_modified_time_after,
+            last_modified_time_before=last_modified_time_before,
+            name_contains=name_contains,
+            status_equals=status_equals,
+            sort_by=sort_by,
+            sort_order=sort_order,
+            where=lambda job: optimization_contains is None or any(optimization_contains in kind for kind in job.types),
         )
 
 
-def _require_status(job: OptimizationJob, allowed: tuple[str, ...], action: str) -> None:
-    status = job.status
-    if status not in allowed:
-        raise ValidationException(
-            f"The request was rejected because the optimization job {job.name} is in status "
-            f"{status}. An optimization job can be {action} only in status "
-            f"{', '.join(allowed[:-1])} or {allowed[-1]}."
-        )
