@@ -15,6 +15,7 @@ from mlmocks.core.tags import tag_dict, tag_list
 
 from .custom_models import CUSTOM_MODEL_ARN, CustomModel, CustomModels
 from .exceptions import AccessDeniedException, ResourceNotFoundException, ValidationException
+from .listing import by_creation_time
 
 MODEL_COPY_JOB = Lifecycle(
     kind="bedrock::model-copy-job",
@@ -142,7 +143,7 @@ class ModelCopyJobs(CustomModels):
                 and (target_model_name_contains is None or target_model_name_contains in job.target_model_name)
             )
 
-        return self.page_by_creation(self.copy_jobs, wanted, max_results, next_token, sort_order)
+        return by_creation_time(self.copy_jobs, wanted, max_results, next_token, sort_order)
 
     # -- shared with the other families ----------------------------------------------------
 

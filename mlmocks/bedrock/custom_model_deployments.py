@@ -16,6 +16,7 @@ from mlmocks.core.tags import Tagged, tag_dict
 
 from .custom_models import CustomModels
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .listing import by_creation_time
 
 CUSTOM_MODEL_DEPLOYMENT = Lifecycle(
     kind="bedrock::custom-model-deployment",
@@ -160,7 +161,7 @@ class CustomModelDeployments(CustomModels):
                 and (model_arn_equals is None or deployment.model_arn == model_arn_equals)
             )
 
-        return self.page_by_creation(self.deployments, wanted, max_results, next_token, sort_order)
+        return by_creation_time(self.deployments, wanted, max_results, next_token, sort_order)
 
     def update_custom_model_deployment(self, model_arn: str, custom_model_deployment_identifier: str) -> CustomModelDeployment:
         deployment = self.get_custom_model_deployment(custom_model_deployment_identifier)

@@ -19,10 +19,11 @@ from typing import Any
 
 from mlmocks.core.backend import ServiceBackend, random_id
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import Page, Store, paginate, within
+from mlmocks.core.listing import Page, Store, within
 from mlmocks.core.tags import Tagged, tag_dict
 
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .listing import by_creation_time
 
 CUSTOM_MODEL = Lifecycle(
     kind="bedrock::custom-model",
@@ -30,8 +31,6 @@ CUSTOM_MODEL = Lifecycle(
     failed="Failed",
 )
 
-#: Page size when a List call gives no maxResults.
-DEFAULT_MAX_RESULTS = 1000
 #: The foundation model a model made by CreateCustomModel reports as its base: such
 #: weights are Amazon Nova models trained in SageMaker AI, whose manifest mlmocks does
 #: not read.
@@ -302,7 +301,7 @@ class CustomModels(ServiceBackend):
                 and (model_status is None or model.model_status == model_status)
             )
 
-        return self.page_by_creation(self.custom_models, wanted, max_results, next_token, sort_order)
+        return by_creation_time(self.custom_models, wanted, max_results, next_token, sort_order)
 
     def delete_custom_model(self, model_identifier: str) -> None:
         model = self.get_custom_model(model_identifier)
@@ -324,24 +323,3 @@ class CustomModels(ServiceBackend):
         return self.custom_models.get(arn)
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def page_by_creation(
-        self,
-        store: Store[Any],
-        wanted: Any,
-        max_results: int | None,
-        next_token: str | None,
-        sort_order: str | None,
-        creation_time: Any = None,
-    ) -> Page[Any]:
-        """A List page sorted by creation time (sortBy has that one value), newest first
-        unless told otherwise."""
-        return paginate(
-            store,
-            sort_name="CreationTime",
-            sort_key=creation_time or (lambda item: item.creation_time),
-            descending=sort_order != "Ascending",
-            where=wanted,
-            max_results=max_results or DEFAULT_MAX_RESULTS,
-            next_token=next_token,
-        )

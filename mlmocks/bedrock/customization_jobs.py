@@ -11,11 +11,12 @@ from typing import Any
 
 from mlmocks.core.backend import random_id
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import Page, Store, within
+from mlmocks.core.listing import Page, Store
 from mlmocks.core.tags import Tagged, tag_dict
 
 from .custom_models import CustomModel, CustomModels, model_id_of
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .listing import by_creation_time, job_filter
 
 MODEL_CUSTOMIZATION_JOB = Lifecycle(
     kind="bedrock::model-customization-job",
@@ -336,14 +337,8 @@ class ModelCustomizationJobs(CustomModels):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> Page[ModelCustomizationJob]:
-        def wanted(job: ModelCustomizationJob) -> bool:
-            return (
-                within(job.creation_time, creation_time_after, creation_time_before)
-                and (name_contains is None or name_contains in job.job_name)
-                and (status_equals is None or job.status == status_equals)
-            )
-
-        return self.page_by_creation(self.customization_jobs, wanted, max_results, next_token, sort_order)
+        wanted = job_filter(creation_time_after, creation_time_before, name_contains, status_equals)
+        return by_creation_time(self.customization_jobs, wanted, max_results, next_token, sort_order)
 
     def stop_model_customization_job(self, job_identifier: str) -> None:
         job = self.get_model_customization_job(job_identifier)

@@ -9,10 +9,11 @@ from typing import Any
 
 from mlmocks.core.backend import ServiceBackend, random_id
 from mlmocks.core.jobs import Job, Lifecycle
-from mlmocks.core.listing import Page, Store, paginate, within
+from mlmocks.core.listing import Page, Store, within
 from mlmocks.core.tags import tag_dict
 
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .listing import by_creation_time, job_filter
 
 MODEL_IMPORT_JOB = Lifecycle(
     kind="bedrock::model-import-job",
@@ -20,8 +21,6 @@ MODEL_IMPORT_JOB = Lifecycle(
     failed="Failed",
 )
 
-#: Page size when a List call gives no maxResults.
-DEFAULT_MAX_RESULTS = 1000
 #: What an imported model reports when its weights cannot be inspected.
 DEFAULT_ARCHITECTURE = "llama3"
 
@@ -182,14 +181,8 @@ class ModelImportJobs(ServiceBackend):
         sort_by: str | None = None,
         sort_order: str | None = None,
     ) -> Page[ModelImportJob]:
-        def wanted(job: ModelImportJob) -> bool:
-            return (
-                within(job.creation_time, creation_time_after, creation_time_before)
-                and (name_contains is None or name_contains in job.job_name)
-                and (status_equals is None or job.status == status_equals)
-            )
-
-        return self._page(self.import_jobs, wanted, max_results, next_token, sort_order)
+        wanted = job_filter(creation_time_after, creation_time_before, name_contains, status_equals)
+        return by_creation_time(self.import_jobs, wanted, max_results, next_token, sort_order)
 
     # -- imported models ---------------------------------------------------------------
 
@@ -221,7 +214,7 @@ class ModelImportJobs(ServiceBackend):
                 model.creation_time, creation_time_after, creation_time_before
             ) and (name_contains is None or name_contains in model.model_name)
 
-        return self._page(self.imported_models, wanted, max_results, next_token, sort_order)
+        return by_creation_time(self.imported_models, wanted, max_results, next_token, sort_order)
 
     def delete_imported_model(self, model_identifier: str) -> None:
         model = self.get_imported_model(model_identifier)
@@ -257,22 +250,3 @@ class ModelImportJobs(ServiceBackend):
         if target is None:
             raise ValidationException(f"The KMS key alias {alias} does not exist")
         return kms.describe_key(target).arn
-
-    def _page(
-        self,
-        store: Store[Any],
-        wanted: Any,
-        max_results: int | None,
-        next_token: str | None,
-        sort_order: str | None,
-    ) -> Page[Any]:
-        # sortBy has one value, CreationTime; newest first unless told otherwise.
-        return paginate(
-            store,
-            sort_name="CreationTime",
-            sort_key=lambda item: item.creation_time,
-            descending=sort_order != "Ascending",
-            where=wanted,
-            max_results=max_results or DEFAULT_MAX_RESULTS,
-            next_token=next_token,
-        )

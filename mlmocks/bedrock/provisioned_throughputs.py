@@ -15,6 +15,7 @@ from mlmocks.core.tags import Tagged, tag_dict
 
 from .custom_models import CustomModel, CustomModels
 from .exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from .listing import by_creation_time
 
 PROVISIONED_MODEL_THROUGHPUT = Lifecycle(
     kind="bedrock::provisioned-model-throughput",
@@ -141,7 +142,7 @@ class ProvisionedThroughputs(CustomModels):
                 and (name_contains is None or name_contains in throughput.provisioned_model_name)
             )
 
-        return self.page_by_creation(self.provisioned_throughputs, wanted, max_results, next_token, sort_order)
+        return by_creation_time(self.provisioned_throughputs, wanted, max_results, next_token, sort_order)
 
     def update_provisioned_model_throughput(
         self,
