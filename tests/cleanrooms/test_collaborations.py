@@ -31,6 +31,7 @@ class Rooms:
     def collaborate(self, name: str = "c", **extra: Any) -> dict[str, Any]:
         params: dict[str, Any] = {
             "name": name,
+            "description": "a collaboration",  # (required by older botocore models)
             "creatorDisplayName": "Creator",
             "creatorMemberAbilities": ["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
             "queryLogStatus": "DISABLED",

@@ -89,6 +89,7 @@ def test_member_abilities_decide_who_receives(collab: Collab) -> None:
     rooms_b = collab.aws.client_for_account("cleanrooms", B)
     made = rooms_a.create_collaboration(
         name="abilities",
+        description="who receives what",
         creatorDisplayName="A",
         creatorMemberAbilities=["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
         queryLogStatus="DISABLED",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -57,3 +58,16 @@ def error_of(info: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
         response["ResponseMetadata"]["HTTPStatusCode"],
         response["Error"]["Message"],
     )
+
+
+def in_a_new_second() -> None:
+    """Wait for the next whole second. botocore before 1.44 sends an epoch timestamp
+    (CreationTimeAfter, ...) in whole seconds: jobs made within one second cannot be told
+    apart by such a filter, on AWS either."""
+    time.sleep(1.002 - time.time() % 1)
+
+
+def whole_second(moment: Any) -> Any:
+    """The whole second a job made after ``in_a_new_second()`` was made in: a time filter
+    boundary every botocore sends alike (before the job, after every earlier one)."""
+    return moment.replace(microsecond=0)

@@ -4,13 +4,13 @@ and against the server."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.modes import ACCOUNT, Aws
+from tests.sagemaker.helpers import in_a_new_second, whole_second
 
 from .helpers import ROLE, error_of
 
@@ -236,7 +236,7 @@ def test_list_filters_sorts_and_pages(aws: Aws) -> None:
     aws.control.set_progression(KIND, "manual", times=1000)
     for name in ("alpha", "bravo", "charlie", "delta"):
         create_v1(sagemaker, name=name)
-        time.sleep(0.003)
+        in_a_new_second()
     aws.control.advance(KIND, "alpha", steps=4)
     sagemaker.stop_auto_ml_job(AutoMLJobName="charlie")
 
@@ -250,9 +250,9 @@ def test_list_filters_sorts_and_pages(aws: Aws) -> None:
     assert listed(StatusEquals="InProgress") == ["delta", "bravo"]
     assert listed(NameContains="ha") == ["charlie", "alpha"]
     bravo = describe(sagemaker, "bravo")
-    assert listed(CreationTimeAfter=bravo["CreationTime"], SortOrder="Ascending") == ["charlie", "delta"]
+    assert listed(CreationTimeAfter=whole_second(describe(sagemaker, "charlie")["CreationTime"]), SortOrder="Ascending") == ["charlie", "delta"]
     assert listed(CreationTimeBefore=bravo["CreationTime"]) == ["alpha"]
-    assert listed(LastModifiedTimeAfter=bravo["LastModifiedTime"], SortOrder="Ascending") == ["alpha", "charlie", "delta"]
+    assert listed(LastModifiedTimeAfter=whole_second(describe(sagemaker, "charlie")["CreationTime"]), SortOrder="Ascending") == ["alpha", "charlie", "delta"]
 
     first = sagemaker.list_auto_ml_jobs(MaxResults=3)
     assert len(first["AutoMLJobSummaries"]) == 3

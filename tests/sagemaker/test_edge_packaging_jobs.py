@@ -4,13 +4,13 @@ against the server."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.modes import ACCOUNT, Aws
+from tests.sagemaker.helpers import in_a_new_second, whole_second
 
 from .helpers import KIND as COMPILATION_KIND
 from .helpers import ROLE, create_job, error_of
@@ -163,7 +163,7 @@ def test_list_filters_sorts_and_pages(aws: Aws, sagemaker: Any) -> None:
     aws.control.set_progression(KIND, "manual", times=1000)
     for name, model in (("alpha", "resnet"), ("bravo", "yolo"), ("charlie", "resnet"), ("delta", "mobilenet")):
         create(sagemaker, name=name, ModelName=model)
-        time.sleep(0.003)
+        in_a_new_second()
     aws.control.advance(KIND, "alpha", steps=2)
     sagemaker.stop_edge_packaging_job(EdgePackagingJobName="charlie")
 
@@ -178,7 +178,7 @@ def test_list_filters_sorts_and_pages(aws: Aws, sagemaker: Any) -> None:
     assert listed(ModelNameContains="res") == ["alpha", "charlie"]
     assert listed(NameContains="a", StatusEquals="STARTING") == ["bravo", "delta"]
     bravo = describe(sagemaker, "bravo")
-    assert listed(CreationTimeAfter=bravo["CreationTime"]) == ["charlie", "delta"]
+    assert listed(CreationTimeAfter=whole_second(describe(sagemaker, "charlie")["CreationTime"])) == ["charlie", "delta"]
     assert listed(LastModifiedTimeBefore=bravo["LastModifiedTime"]) == []
     page = sagemaker.list_edge_packaging_jobs(MaxResults=3)
     rest = sagemaker.list_edge_packaging_jobs(MaxResults=3, NextToken=page["NextToken"])

@@ -4,13 +4,13 @@ the server."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.modes import ACCOUNT, Aws
+from tests.sagemaker.helpers import in_a_new_second, whole_second
 
 from .helpers import ROLE, error_of
 
@@ -165,7 +165,7 @@ def test_list_filters_sorts_and_pages(aws: Aws, sagemaker: Any) -> None:
     package = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-package/resnet-group/1"
     for name in ("alpha", "bravo", "charlie"):
         create(sagemaker, name=name)
-        time.sleep(0.003)
+        in_a_new_second()
     create(sagemaker, name="delta", InputConfig={"ModelPackageVersionArn": package})
     aws.control.advance(KIND, "alpha", steps=2)
     sagemaker.stop_inference_recommendations_job(JobName="charlie")
@@ -180,7 +180,7 @@ def test_list_filters_sorts_and_pages(aws: Aws, sagemaker: Any) -> None:
     assert listed(ModelPackageVersionArnEquals=package) == ["delta"]
     assert listed(StatusEquals="PENDING", NameContains="a") == ["bravo", "delta"]
     bravo = describe(sagemaker, "bravo")
-    assert listed(CreationTimeAfter=bravo["CreationTime"]) == ["charlie", "delta"]
+    assert listed(CreationTimeAfter=whole_second(describe(sagemaker, "charlie")["CreationTime"])) == ["charlie", "delta"]
     assert listed(LastModifiedTimeBefore=bravo["LastModifiedTime"]) == []
     page = sagemaker.list_inference_recommendations_jobs(MaxResults=3)
     rest = sagemaker.list_inference_recommendations_jobs(MaxResults=3, NextToken=page["NextToken"])

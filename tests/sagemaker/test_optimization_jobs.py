@@ -3,13 +3,13 @@ injection, lists, errors and tags, in-process and against the server."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.modes import ACCOUNT, Aws
+from tests.sagemaker.helpers import in_a_new_second
 
 from .helpers import ROLE, error_of
 
@@ -151,7 +151,7 @@ def test_list_filters_sorts_and_pages(aws: Aws) -> None:
     aws.control.set_progression(KIND, "manual", times=1000)
     for name, configs in (("alpha", [QUANTIZE]), ("bravo", [COMPILE]), ("charlie", [QUANTIZE, COMPILE]), ("delta", [QUANTIZE])):
         create(sagemaker, name=name, OptimizationConfigs=configs)
-        time.sleep(0.003)
+        in_a_new_second()
     aws.control.advance(KIND, "alpha", steps=2)
     sagemaker.stop_optimization_job(OptimizationJobName="charlie")
 
