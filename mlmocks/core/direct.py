@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from .moto_compat import (
     HTTPException,
@@ -64,10 +64,8 @@ def _handlers(key: str) -> tuple[tuple[re.Pattern[str], _Handler], ...]:
     return tuple((re.compile(url), handler) for url, handler in backend_urls(key))
 
 
-def _route(url: str) -> tuple[str, _Handler] | None:
-    """The service key and handler of an mlmocks URL, or None (not ours)."""
-    parts = urlsplit(url)
-    clean = f"{parts.scheme}://{parts.netloc}{parts.path}"
+def _route(clean: str) -> tuple[str, _Handler] | None:
+    """The service key and handler of an mlmocks URL (without its query), or None (not ours)."""
     for key, host in _hosts():
         if host.match(clean):
             for pattern, handler in _handlers(key):
@@ -77,12 +75,11 @@ def _route(url: str) -> tuple[str, _Handler] | None:
     return None
 
 
-def _environ(method: str, url: str, headers: Any, body: bytes) -> dict[str, Any] | None:
+def _environ(method: str, url: str, parts: SplitResult, headers: Any, body: bytes) -> dict[str, Any] | None:
     """The WSGI environ moto's ``normalize_request`` would build, or None where this
     request is not one written out here (not ASCII: moto's path builds it)."""
     if not url.isascii():
         return None
-    parts = urlsplit(url)
     path = parts.path or "/"
     scheme = parts.scheme
     port = parts.port or (443 if scheme == "https" else 80)
@@ -129,7 +126,7 @@ def _environ(method: str, url: str, headers: Any, body: bytes) -> dict[str, Any]
     return environ
 
 
-def _request(request: Any) -> MotoRequest | None:
+def _request(request: Any, parts: SplitResult) -> MotoRequest | None:
     body = request.body
     if body is None:
         body = b""
@@ -137,7 +134,7 @@ def _request(request: Any) -> MotoRequest | None:
         body = body.encode("utf-8")
     elif not isinstance(body, bytes):
         return None  # a stream or a chunked upload: moto's path reads it
-    environ = _environ(request.method, request.url, request.headers, body)
+    environ = _environ(request.method, request.url, parts, request.headers, body)
     if environ is None:
         return None
     built = MotoRequest(environ)
@@ -166,10 +163,12 @@ def answering_directly(moto_call: StubberCall) -> StubberCall:
     def call(stubber: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
         if not stubber_enabled(stubber):
             return None
-        routed = _route(request.url) if ENABLED else None
-        if routed is None or config_defers(routed[0], request.url):
+        parts = urlsplit(request.url)  # once: routing, moto's configuration, the environ
+        clean = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        routed = _route(clean) if ENABLED else None
+        if routed is None or config_defers(routed[0], clean):
             return moto_call(stubber, event_name, request, **kwargs)
-        built = _request(request)
+        built = _request(request, parts)
         if built is None:
             return moto_call(stubber, event_name, request, **kwargs)
         record_request(built)

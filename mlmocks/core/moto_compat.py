@@ -348,15 +348,12 @@ def backend_urls(service_key: str) -> list[tuple[str, Callable[..., Any]]]:
     return list(backend.urls.items())
 
 
-def config_defers(service_key: str, url: str) -> bool:
-    """Whether moto's configuration (passthrough, the service whitelist) has a say in
-    this request, so that moto's own path should take it."""
-    from urllib.parse import urlsplit
-
+def config_defers(service_key: str, clean: str) -> bool:
+    """Whether moto's configuration (passthrough, the service whitelist) has a say in a
+    request for ``clean`` (its URL without the query, as moto's stubber matches it), so
+    that moto's own path should take it."""
     from moto.core.config import passthrough_service, passthrough_url, service_whitelisted
 
-    parts = urlsplit(url)
-    clean = f"{parts.scheme}://{parts.netloc}{parts.path}"
     return (
         passthrough_url(clean) or passthrough_service(service_key) or not service_whitelisted(service_key)
     )

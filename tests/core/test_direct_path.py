@@ -14,6 +14,7 @@ import random
 import uuid
 from typing import Any
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from botocore.awsrequest import AWSResponse
@@ -142,6 +143,6 @@ def test_request_built_as_moto_builds_it(content_type: str, body: bytes) -> None
     headers["X-Amz-Meta-Under_Score"] = "kept"
     request = AWSPreparedRequest("POST", "https://bedrock.us-east-1.amazonaws.com/a%2Fb?x=1", headers, body, False)
     assert direct.CHECK_REQUESTS  # the comparison with moto's request runs (tests/conftest.py)
-    built = direct._request(request)
+    built = direct._request(request, urlsplit(request.url))
     form = content_type.split(";")[0].lower() in ("multipart/form-data", "application/x-www-form-urlencoded")
     assert (built is None) == (form and not body)
