@@ -448,10 +448,7 @@ class TrainingJobs(ServiceBackend):
 
         return list_jobs(
             self.training_jobs,
-            name_of=lambda job: job.name,
             status_of=lambda job: job.primary_status,
-            creation_of=lambda job: job.creation_time,
-            modified_of=lambda job: job.last_modified_time,
             next_token=next_token,
             max_results=max_results,
             creation_time_after=creation_time_after,

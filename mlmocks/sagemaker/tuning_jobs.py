@@ -351,10 +351,6 @@ class TuningJobs(TrainingJobs, ServiceBackend):
     ) -> Page[TuningJob]:
         return list_jobs(
             self.tuning_jobs,
-            name_of=lambda job: job.name,
-            status_of=lambda job: job.status,
-            creation_of=lambda job: job.creation_time,
-            modified_of=lambda job: job.last_modified_time,
             next_token=next_token,
             max_results=max_results,
             creation_time_after=creation_time_after,
