@@ -371,16 +371,20 @@ class AudienceJobsBackend(ConfiguredAudienceModelsBackend):
 
     # -- tags -------------------------------------------------------------------------------------
 
+    def lookalike_stores(self) -> tuple[tuple[str, Store[Any]], ...]:
+        """The lookalike side's taggable resources of this account and region, by their
+        ARN's resource type."""
+        return (
+            ("training-dataset", self.training_datasets),
+            ("audience-model", self.audience_models),
+            ("configured-audience-model", self.configured_audience_models),
+            ("audience-generation-job", self.audience_generation_jobs),
+        )
+
     def lookalike_taggable(self, arn: str) -> Tagged | None:
         """The training dataset, audience model, configured audience model or audience
         generation job of this account and region ``arn`` names, if any."""
-        stores: tuple[Store[Any], ...] = (
-            self.training_datasets,
-            self.audience_models,
-            self.configured_audience_models,
-            self.audience_generation_jobs,
-        )
-        for store in stores:
+        for _, store in self.lookalike_stores():
             resource: Tagged | None = store.get(arn)
             if resource is not None:
                 return resource

@@ -49,13 +49,7 @@ class CleanRoomsMLBackend(
         # A snapshot: moto keeps this iterator between pages, so it must not hold the lock.
         with self.lock:
             found = []
-            own: tuple[tuple[str, Store[Any]], ...] = (
-                ("configured-model-algorithm", self.algorithms),
-                ("training-dataset", self.training_datasets),
-                ("audience-model", self.audience_models),
-                ("configured-audience-model", self.configured_audience_models),
-                ("audience-generation-job", self.audience_generation_jobs),
-            )
+            own = (("configured-model-algorithm", self.algorithms), *self.lookalike_stores())
             for kind, store in own:
                 found += [_tagged(arn, resource, kind) for arn, resource in store.items()]
             for membership in list(self.directory.memberships.values()):
