@@ -119,16 +119,6 @@ def compiled_artifact(input_uri: str, output_location: str, target: str) -> str:
     return f"{output_location.rstrip('/')}/{base}-{target}.tar.gz"
 
 
-def is_compilation_job_arn(arn: str) -> bool:
-    """Whether ``arn`` names a compilation job (of any account, region or partition)."""
-    parts = arn.split(":", 5)
-    return (
-        len(parts) == 6
-        and parts[0] == "arn"
-        and parts[2] == "sagemaker"
-        and parts[5].startswith("compilation-job/")
-    )
-
 
 class CompilationJob(Job):
     LIFECYCLE = COMPILATION_JOB
