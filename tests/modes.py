@@ -59,6 +59,14 @@ def _post(url: str) -> None:
     urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST", headers={"Content-Type": "application/json"})).read()
 
 
+def put_job_control_back() -> None:
+    """Every kind on its default progression, no failure rules. (Progressions are moto
+    state-manager settings: they outlive a reset, as in moto.)"""
+    for kind in job_kinds():
+        job_control.reset_progression(kind)
+    job_control.clear_failures()
+
+
 @pytest.fixture(params=["decorator", "server"])
 def aws(request: pytest.FixtureRequest) -> Iterator[Aws]:
     try:
@@ -71,10 +79,7 @@ def aws(request: pytest.FixtureRequest) -> Iterator[Aws]:
             yield Aws("server", endpoint, RemoteJobControl(endpoint))
             _post(f"{endpoint}/moto-api/reset")
     finally:
-        # Progressions are moto state-manager settings: they outlive a reset, as in moto.
-        for kind in job_kinds():
-            job_control.reset_progression(kind)
-        job_control.clear_failures()
+        put_job_control_back()
 
 
 @pytest.fixture
@@ -84,6 +89,4 @@ def decorator_aws() -> Iterator[Aws]:
         with mock_mljobs():
             yield Aws("decorator", None, job_control)
     finally:
-        for kind in job_kinds():
-            job_control.reset_progression(kind)
-        job_control.clear_failures()
+        put_job_control_back()

@@ -24,8 +24,8 @@ from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 from mlmocks import job_control, mock_mljobs
 from mlmocks.core import direct
 from mlmocks.core.moto_compat import mock_random
-from mlmocks.core.registry import implemented_operations, job_kinds
-from tests.modes import Aws
+from mlmocks.core.registry import implemented_operations
+from tests.modes import Aws, put_job_control_back
 from tests.reliability.services import fixtures
 from tests.reliability.wire import InProcess, botocore_operation, serialize
 
@@ -77,9 +77,7 @@ def _run(service: str, enabled: bool) -> list[tuple[str, int, dict[str, str], by
                 answers.append((f"{request.operation} {request.kind}", response.status, headers, body))
     finally:
         direct.ENABLED = True
-        for kind in job_kinds():
-            job_control.reset_progression(kind)
-        job_control.clear_failures()
+        put_job_control_back()
     return answers
 
 
