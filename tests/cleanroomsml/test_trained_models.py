@@ -406,7 +406,9 @@ def test_unknown_trained_model_and_version(collab: Collab) -> None:
         get(collab, arn, versionIdentifier=str(uuid.UUID(int=1)))
     assert error_code(info) == "ResourceNotFoundException"
     with pytest.raises(ClientError) as info:
-        collab.a.list_trained_model_versions(membershipIdentifier=MEMBERSHIP_A, trainedModelArn=arn[:-1] + "0")
+        # Another ARN of the same shape (its last character changed: an id may end in "0").
+        other = arn[:-1] + ("1" if arn.endswith("0") else "0")
+        collab.a.list_trained_model_versions(membershipIdentifier=MEMBERSHIP_A, trainedModelArn=other)
     assert error_code(info) == "ResourceNotFoundException"
     with pytest.raises(ClientError) as info:
         get(collab, "arn:aws:cleanrooms-ml:us-east-1:111111111111:membership/x/trained-model/y")
