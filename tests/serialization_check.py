@@ -1,6 +1,7 @@
 """Every response the tests provoke is also written by moto's own serializer, and must
-come out the same: mlmocks writes responses with moto's serializers minus per-member
-work (``mlmocks/core/serialization.py``), which must not change a byte."""
+come out the same: mlmocks writes responses with compiled writers, or moto's serializers
+minus per-member work (``mlmocks/core/serialization.py``), neither of which may change a
+byte."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ class SerializerMismatch(BaseException):
 
 
 class _Checked:
-    def __init__(self, service_name: str, protocol: str, operation_model: Any) -> None:
-        self._ours = serialization.serializer_class(service_name, protocol)(operation_model=operation_model)
+    def __init__(self, service_name: str, protocol: str, operation_model: Any, ours: Any = None) -> None:
+        self._ours = ours or serialization.serializer_class(service_name, protocol)(operation_model=operation_model)
         self._moto = get_serializer_class(service_name, protocol)
         self._operation_model = operation_model
 
@@ -44,5 +45,19 @@ def checking_serializer_class(service_name: str, protocol: str) -> Any:
     return make
 
 
+def checking_result_writer(service_name: str, operation_name: str) -> Any:
+    writer = serialization.result_writer(service_name, operation_name)
+    if writer is None:
+        return None
+    operation_model = serialization.operation_model(service_name, operation_name)
+
+    class Compiled:
+        serialize = staticmethod(writer)
+
+    checked = _Checked(service_name, operation_model.service_model.protocol, operation_model, Compiled())
+    return checked.serialize
+
+
 def install() -> None:
     responses.serializer_class = checking_serializer_class  # type: ignore[assignment]
+    responses.result_writer = checking_result_writer  # type: ignore[assignment]

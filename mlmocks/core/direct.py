@@ -126,6 +126,42 @@ def _environ(method: str, url: str, parts: SplitResult, headers: Any, body: byte
     return environ
 
 
+class _DirectRequest(MotoRequest):
+    """moto's request, with its raw path and URL known from the start: moto works them
+    out again from the environ (parsing URLs) every time they are read, several times a
+    call. ``CHECK_REQUESTS`` compares them with moto's."""
+
+    def __init__(self, environ: dict[str, Any], raw_path: str, raw_url: str) -> None:
+        super().__init__(environ)
+        self._raw_path = raw_path
+        self._raw_url = raw_url
+
+    @property
+    def raw_path(self) -> str:
+        return self._raw_path
+
+    @property
+    def raw_url(self) -> str:
+        return self._raw_url
+
+
+#: The port a scheme's URL leaves out (werkzeug drops it from the host).
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def _raw_url(parts: SplitResult) -> tuple[str, str]:
+    path = parts.path or "/"
+    raw_path = path if path.startswith("/") else f"/{path}"
+    host = parts.netloc
+    default_port = _DEFAULT_PORTS.get(parts.scheme)
+    if default_port and host.endswith(default_port):
+        host = host[: -len(default_port)]
+    raw_url = f"{parts.scheme}://{host}{raw_path}"
+    if parts.query:
+        raw_url += f"?{parts.query}"
+    return raw_path, raw_url
+
+
 def _request(request: Any, parts: SplitResult) -> MotoRequest | None:
     body = request.body
     if body is None:
@@ -137,7 +173,7 @@ def _request(request: Any, parts: SplitResult) -> MotoRequest | None:
     environ = _environ(request.method, request.url, parts, request.headers, body)
     if environ is None:
         return None
-    built = MotoRequest(environ)
+    built = _DirectRequest(environ, *_raw_url(parts))
     if CHECK_REQUESTS:
         _compare(built, normalize_request(request))
     return built
@@ -149,6 +185,13 @@ _UNCOMPARED = {"wsgi.input", "wsgi.errors", "werkzeug.request"}
 def _compare(built: MotoRequest, moto: MotoRequest) -> None:
     ours = {k: v for k, v in built.environ.items() if k not in _UNCOMPARED}
     theirs = {k: v for k, v in moto.environ.items() if k not in _UNCOMPARED}
+    moved = {
+        name: (getattr(built, name), getattr(moto, name))
+        for name in ("raw_path", "raw_url")
+        if getattr(built, name) != getattr(moto, name)
+    }
+    if moved:
+        raise AssertionError(f"direct path request differs from moto's in {moved}")
     if ours != theirs or built.get_data() != moto.get_data():
         differ = sorted(k for k in ours.keys() | theirs.keys() if ours.get(k) != theirs.get(k))
         raise AssertionError(

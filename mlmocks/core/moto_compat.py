@@ -46,6 +46,7 @@ from moto.core.routing import (
 from moto.core.serialize import (
     AttributePickerContext,
     BaseJSONSerializer,
+    HeaderSerializer,
     ResponseSerializer,
     XFormedAttributePicker,
     get_serializer_class,
@@ -69,6 +70,7 @@ __all__ = [
     "record_request",
     "AttributePickerContext",
     "BaseJSONSerializer",
+    "HeaderSerializer",
     "ProtocolRouter",
     "RequiredArg",
     "ResponseSerializer",

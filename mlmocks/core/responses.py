@@ -54,7 +54,7 @@ from .moto_compat import (
     to_werkzeug_rule_string,
 )
 from .request import Body, Call
-from .serialization import serializer_class
+from .serialization import result_writer, serializer_class
 from .spec import service_model
 from .validation import parse_request
 
@@ -311,7 +311,7 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
     def get_region_from_url(self, request: Any, full_url: str) -> str:
         # moto looks for ".<region>.amazonaws.com" anywhere in the URL, so a path or
         # query value holding one would pick the region: only the host names it.
-        parts = urlparse(full_url)
+        parts = self.parsed_url if full_url == getattr(self, "uri", None) else urlparse(full_url)
         return super().get_region_from_url(request, f"{parts.scheme}://{parts.netloc}/")
 
     @classmethod
@@ -465,8 +465,13 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
         if operation is None:
             operation = OperationModel({}, service_model(self.SERVICE))
         model = operation.service_model
-        serializer = serializer_class(model.service_name, model.protocol)(operation_model=operation)
-        serialized = serializer.serialize(result)
+        writer = None if isinstance(result, Exception) else result_writer(model.service_name, operation.name)
+        serialized: Any
+        if writer is not None:
+            serialized = writer(result)
+        else:
+            serializer = serializer_class(model.service_name, model.protocol)(operation_model=operation)
+            serialized = serializer.serialize(result)
         headers = dict(serialized["headers"])
         headers["x-amzn-RequestId"] = self.request_id
         return serialized["status_code"], headers, serialized["body"]

@@ -14,6 +14,9 @@ of N items costs N lookups instead of N rounds of alias resolution.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from enum import Enum
 from functools import cache
 from typing import Any
 
@@ -24,10 +27,12 @@ from moto.core.utils import get_value
 from .moto_compat import (
     AttributePickerContext,
     BaseJSONSerializer,
+    HeaderSerializer,
     ResponseSerializer,
     XFormedAttributePicker,
     get_serializer_class,
 )
+from .spec import operation_model
 
 
 class _RememberingPicker(XFormedAttributePicker):
@@ -163,3 +168,212 @@ def serializer_class(service_name: str, protocol: str) -> type[ResponseSerialize
 
     Serializer.__name__ = Serializer.__qualname__ = f"Remembering{base.__name__}"
     return Serializer
+
+
+# -- compiled writers ---------------------------------------------------------------------------
+#
+# For the JSON protocols (json and rest-json: every service of mlmocks speaks one), a
+# result is written by a function built once per operation from its output shape: one
+# closure per shape, which knows its members, their wire names, pick plans and timestamp
+# formats, so a call does no per-member dispatch at all. It writes what moto's JSON
+# serializers write, byte for byte (the same suite check covers it); where moto's walk
+# would do something unusual (a payload member, an event stream, a wire name that moto's
+# list or map writing drops), there is no compiled writer and moto's serializer writes it.
+
+#: What a compiled writer gives back: moto's ``ResponseDict``.
+ResultWriter = Callable[[Any], dict[str, Any]]
+_Write = Callable[[Any], Any]
+
+
+class _NotCompiled(Exception):
+    """A shape moto's serializer writes in a way the compiled writers do not copy."""
+
+
+@cache
+def result_writer(service_name: str, operation_name: str) -> ResultWriter | None:
+    """The compiled writer of the operation's successful results, or None (moto's
+    serializer writes them)."""
+    operation = operation_model(service_name, operation_name)
+    model = operation.service_model
+    if model.protocol not in ("json", "rest-json") or operation.has_event_stream_output:
+        return None
+    base: Any = serializer_class(service_name, model.protocol)
+    serializer = base(operation_model=operation)
+    shape = operation.output_shape
+    try:
+        if shape is not None and "payload" in shape.serialization:
+            raise _NotCompiled("payload")
+        compiler = _Compiler(serializer)
+        if model.protocol == "json":
+            return _json_writer(serializer, compiler, shape)
+        return _rest_json_writer(serializer, compiler, shape)
+    except _NotCompiled:
+        return None
+
+
+def _json_writer(serializer: Any, compiler: _Compiler, shape: Any) -> ResultWriter:
+    write = compiler.structure(shape, top=True) if shape is not None else None
+    status = serializer.operation_model.http.get("responseCode", serializer.DEFAULT_RESPONSE_CODE)
+    content_type = serializer._get_protocol_specific_content_type()
+    dumps = json.dumps
+
+    def written(result: Any) -> dict[str, Any]:
+        body = write(result) if write is not None and result is not None else {}
+        return {"body": dumps(body), "headers": {"Content-Type": content_type}, "status_code": status}
+
+    return written
+
+
+def _rest_json_writer(serializer: Any, compiler: _Compiler, shape: Any) -> ResultWriter:
+    status = serializer.operation_model.http.get("responseCode", serializer.DEFAULT_RESPONSE_CODE)
+    content_type = serializer.CONTENT_TYPE
+    dumps = json.dumps
+    body_write = None
+    header_members: list[tuple[str, Shape, str]] = []
+    has_body_members = False
+    if shape is not None:
+        body_write = compiler.structure(shape, top=True, rest=True)
+        for key, member in shape.members.items():
+            if "location" not in member.serialization:
+                has_body_members = True
+            elif member.serialization["location"] in ("header", "headers"):
+                header_members.append((key, member, member.serialization.get("name", key)))
+    header_serializer = HeaderSerializer() if header_members else None
+    pick = _PICKER.pick
+
+    def written(result: Any) -> dict[str, Any]:
+        body = body_write(result) if body_write is not None and result is not None else {}
+        headers: dict[str, Any] = {}
+        if not body and not has_body_members:
+            text = "{}"  # REQUIRES_EMPTY_BODY
+        else:
+            text = dumps(body)
+            headers["Content-Type"] = content_type
+        if header_serializer is not None and result is not None:
+            for key, member, name in header_members:
+                value = pick(result, key, member)
+                if value is not None:
+                    header_serializer.serialize(headers, value, member, name)
+        headers["Content-Type"] = content_type
+        return {"body": text, "headers": headers, "status_code": status}
+
+    return written
+
+
+class _Compiler:
+    """Builds the writer of each shape once (recursive shapes refer to their writer
+    through a cell filled when it is built)."""
+
+    def __init__(self, serializer: Any) -> None:
+        self._serializer = serializer
+        self._built: dict[tuple[str, bool], _Write] = {}
+        self._default_timestamp = serializer.DEFAULT_TIMESTAMP_FORMAT
+
+    def value(self, shape: Any) -> _Write:
+        type_name = shape.type_name
+        if type_name == "structure":
+            return self.structure(shape)
+        if type_name == "list":
+            return self._list(shape)
+        if type_name == "map":
+            return self._map(shape)
+        if type_name == "string":
+            return _string
+        if type_name == "timestamp":
+            return self._timestamp(shape)
+        if type_name in ("integer", "long"):
+            return int
+        if type_name in ("float", "double"):
+            return float
+        if type_name == "blob":
+            return self._serializer._base64
+        return _as_is
+
+    def structure(self, shape: Any, top: bool = False, rest: bool = False) -> _Write:
+        if shape.is_document_type:
+            if top:
+                raise _NotCompiled("document at the top")
+            return _as_is
+        remembered = (shape.name, top)
+        if remembered in self._built:
+            return self._built[remembered]
+        members: list[tuple[str, Shape, str, _Write | None]] = []
+
+        def write(value: Any) -> dict[str, Any]:
+            wrapper: dict[str, Any] = {}
+            for key, member, wire_name, member_write in members:
+                member_value = pick(value, key, member)
+                if member_value is None:
+                    continue
+                if member_write is None:  # a string that is a str
+                    if type(member_value) is str:
+                        wrapper[wire_name] = member_value
+                        continue
+                    wrapper[wire_name] = _string(member_value)
+                else:
+                    wrapper[wire_name] = member_write(member_value)
+            return wrapper
+
+        self._built[remembered] = write
+        pick = _PICKER.pick
+        for key, member in shape.members.items():
+            member.parent = shape  # as moto sets it, for the picker's aliases
+            if rest and "location" in member.serialization:
+                continue  # a header or status code (written apart) is not in the body
+            wire_name = member.serialization.get("name", key)
+            if not top and wire_name in ("body", "headers"):
+                raise _NotCompiled("a member moto's walk takes for its own")
+            if member.type_name == "structure" and member.is_document_type:
+                member_write: _Write | None = _as_is
+            else:
+                member_write = None if member.type_name == "string" else self.value(member)
+            members.append((key, member, wire_name, member_write))
+        return write
+
+    def _list(self, shape: Any) -> _Write:
+        item = shape.member
+        if item.serialization.get("name", item.name) != item.name:
+            raise _NotCompiled("a list item moto writes unserialized")
+        item_write = self.value(item)
+        writes_none = item.type_name == "structure" and not item.is_document_type
+
+        def write(value: Any) -> list[Any]:
+            if writes_none:
+                return [None if entry is None else item_write(entry) for entry in value]
+            return [item_write(entry) for entry in value]
+
+        return write
+
+    def _map(self, shape: Any) -> _Write:
+        entry = shape.value
+        if "name" in entry.serialization:
+            raise _NotCompiled("a map whose values moto writes under one name")
+        entry_write = self.value(entry)
+        skips_none = entry.type_name == "structure" and not entry.is_document_type
+
+        def write(value: Any) -> dict[Any, Any]:
+            if skips_none:
+                return {k: entry_write(v) for k, v in value.items() if v is not None}
+            return {k: entry_write(v) for k, v in value.items()}
+
+        return write
+
+    def _timestamp(self, shape: Any) -> _Write:
+        timestamp_format = shape.serialization.get("timestampFormat", self._default_timestamp)
+        convert = self._serializer._timestamp_serializer._convert_timestamp_to_str
+
+        def write(value: Any) -> Any:
+            return convert(value, timestamp_format)
+
+        return write
+
+
+def _string(value: Any) -> Any:
+    # moto's JSON string: an Enum's value, str() of anything but an empty container or None.
+    if isinstance(value, Enum):
+        value = value.value
+    return str(value) if value not in [None, {}, []] else value
+
+
+def _as_is(value: Any) -> Any:
+    return value

@@ -47,11 +47,34 @@ def test_a_difference_is_caught(mocked: None, monkeypatch: pytest.MonkeyPatch) -
     bench = SERVICES[0]
     client = bench.client()
     bench.seed(client, 1)
+    real_writer = serialization.result_writer
+
+    def wrong_writer(service_name: str, operation_name: str) -> Any:
+        writer = real_writer(service_name, operation_name)
+        assert writer is not None  # GetModelImportJob is written by a compiled writer
+
+        def wrong(result: Any) -> Any:
+            written = writer(result)
+            return {**written, "body": written["body"].replace('"jobName": "', '"jobName": "wrong')}
+
+        return wrong
+
+    monkeypatch.setattr(serialization, "result_writer", wrong_writer)
+    with pytest.raises(SerializerMismatch, match="GetModelImportJob"):
+        call(client, *bench.describe_call(client))
+
+
+def test_a_difference_in_moto_s_walk_is_caught(mocked: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without compiled writers, moto's serializer (with remembered picks) writes."""
+    bench = SERVICES[0]
+    client = bench.client()
+    bench.seed(client, 1)
     real_pick = serialization._PICKER.pick
 
     def wrong_pick(obj: Any, key: str, shape: Any) -> Any:
         return "wrong" if key == "jobName" else real_pick(obj, key, shape)
 
+    monkeypatch.setattr(serialization, "result_writer", lambda service_name, operation_name: None)
     monkeypatch.setattr(serialization._PICKER, "pick", wrong_pick)
     with pytest.raises(SerializerMismatch, match="GetModelImportJob"):
         call(client, *bench.describe_call(client))
