@@ -19,7 +19,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-SECTIONS = ("latency", "scaling", "memory", "server", "startup")
+SECTIONS = ("latency", "scaling", "memory", "server", "startup", "suite")
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
 
 
@@ -29,7 +29,7 @@ class Settings:
     rounds: int
     warmup: int
     scaling_sizes: tuple[int, ...]
-    scaling_repeats: int
+    scaling_repeats: tuple[int, ...]  # passes per size
     memory_n: int
     server_clients: int
     server_seconds: float
@@ -37,17 +37,19 @@ class Settings:
     server_warmup: float  # seconds the client processes get to start before the first slice
     startup_repeats: int
     empty_test_laps: int
+    suite_tests: int
+    suite_repeats: int
 
 
 FULL = Settings(
-    stored=10, rounds=400, warmup=40, scaling_sizes=(1_000, 10_000), scaling_repeats=3, memory_n=10_000,
+    stored=10, rounds=400, warmup=40, scaling_sizes=(10_000, 100_000), scaling_repeats=(3, 1), memory_n=100_000,
     server_clients=4, server_seconds=2.0, server_rounds=3, server_warmup=3.0, startup_repeats=7,
-    empty_test_laps=30,
+    empty_test_laps=30, suite_tests=500, suite_repeats=3,
 )
 QUICK = Settings(
-    stored=3, rounds=5, warmup=1, scaling_sizes=(4, 12), scaling_repeats=1, memory_n=12,
+    stored=3, rounds=5, warmup=1, scaling_sizes=(4, 12), scaling_repeats=(1, 1), memory_n=12,
     server_clients=2, server_seconds=0.2, server_rounds=1, server_warmup=1.0, startup_repeats=1,
-    empty_test_laps=2,
+    empty_test_laps=2, suite_tests=4, suite_repeats=1,
 )
 
 
@@ -146,6 +148,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if "startup" in sections:
         progress("startup")
         results["startup"] = subprocesses.startup(settings.startup_repeats, settings.empty_test_laps)
+    if "suite" in sections:
+        progress("suite")
+        results["suite"] = subprocesses.suite(settings.suite_tests, settings.suite_repeats)
     results["machine"]["load_after"] = _load()
     results["machine"]["seconds"] = round(time.perf_counter() - started, 1)
     results["targets"] = report.targets(results)

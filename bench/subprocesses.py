@@ -230,3 +230,75 @@ def startup(repeats: int, laps: int) -> dict[str, Any]:
         ),
         "empty_test_each_ratio": ratio(empty["mlmocks"]["each_ms"], empty["moto"]["each_ms"]),
     }
+
+
+# -- 6. an imagined user's suite ----------------------------------------------------------------
+
+_SUITE = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+start = time.perf_counter()
+import boto3
+{statement}
+from bench.services import {names}
+imported = time.perf_counter()
+tests = []
+for index in range({tests}):
+    bench = {rotation}[index % {count}]
+
+    @mock
+    def test(bench=bench):
+        # What a test of job-driving code does: two jobs made, one read, the list, one again.
+        client = bench.client()
+        bench.create(client, 0)
+        bench.create(client, 1)
+        getattr(client, bench.describe[0])(**bench.describe[1])
+        getattr(client, bench.list[0])(**bench.list[1])
+        getattr(client, bench.describe[0])(**bench.describe[1])
+
+    tests.append(test)
+for test in tests:
+    test()
+done = time.perf_counter()
+print(json.dumps({{"import": imported - start, "tests": done - imported}}))
+"""
+
+#: The imagined suite's tests, each under the decorator: mlmocks' services against moto's
+#: own of the same protocols (each ``MOTO_BASELINES`` entry has the same five calls).
+SUITES = {
+    "mlmocks": ("from mlmocks import mock_mljobs as mock", "BEDROCK, SAGEMAKER", "(BEDROCK, SAGEMAKER)"),
+    "moto": (
+        "from moto import mock_aws as mock",
+        "MOTO_BASELINES",
+        "(MOTO_BASELINES['rest-json'], MOTO_BASELINES['json'])",
+    ),
+}
+
+
+def suite(tests: int, repeats: int) -> dict[str, Any]:
+    """``tests`` decorated tests making 5 calls each (half Bedrock, half SageMaker, each
+    test with its own client, as tests make them), run in fresh interpreters, the two
+    suites alternating ``repeats`` times; the median of each. moto's side imports no
+    mlmocks at all."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    seconds: dict[str, list[float]] = {name: [] for name in SUITES}
+    imports: dict[str, list[float]] = {name: [] for name in SUITES}
+    for index in range(repeats):
+        order = list(SUITES) if index % 2 == 0 else list(reversed(SUITES))
+        for name in order:
+            statement, names, rotation = SUITES[name]
+            code = _SUITE.format(root=root, statement=statement, names=names, rotation=rotation, tests=tests, count=2)
+            result = _child(code)
+            seconds[name].append(result["tests"])
+            imports[name].append(result["import"])
+    median = {name: statistics.median(values) for name, values in seconds.items()}
+    return {
+        "tests": tests,
+        "calls_per_test": 5,
+        "repeats": repeats,
+        "seconds": median,
+        "import_seconds": {name: statistics.median(values) for name, values in imports.items()},
+        "ms_per_test": {name: 1e3 * value / tests for name, value in median.items()},
+        "ratio": ratio(median["mlmocks"] + statistics.median(imports["mlmocks"]),
+                       median["moto"] + statistics.median(imports["moto"])),
+    }

@@ -84,6 +84,11 @@ def answering_async_clients(moto_call: StubberCall) -> StubberCall:
 def _awaitable(response: AWSResponse | None) -> AwaitableResponse | None:
     if response is None:
         return None
+    if type(response) is AWSResponse:
+        # The same response, now also awaitable (the subclass adds no state): cheaper
+        # than building a second one on every call.
+        response.__class__ = AwaitableResponse
+        return response
     return AwaitableResponse(response.url, response.status_code, response.headers, response.raw)
 
 

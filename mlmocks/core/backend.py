@@ -37,7 +37,8 @@ class ServiceBackend(BaseBackend):
         track_on_dashboard(type(self).__module__)
         self.client_tokens = ClientTokens()
         #: (kind, identifier) -> the jobs known by it, for job control.
-        self._jobs: dict[tuple[str, str], list[Job]] = {}
+        #: kind -> identifier -> the job (or the jobs) it names.
+        self._jobs: dict[str, dict[str, Job | list[Job]]] = {}
 
     @property
     def flask_paths(self) -> dict[str, Any]:
@@ -54,10 +55,17 @@ class ServiceBackend(BaseBackend):
         it is ``retired``), and it is settled until it finishes. A job that moves again
         (a stop, a restart) is tracked again."""
         self._unfinished_jobs.append(job)
+        of_kind = self._jobs.setdefault(job.LIFECYCLE.kind, {})
         for identifier in job.identifiers():
-            known = self._jobs.setdefault((job.LIFECYCLE.kind, identifier), [])
-            if job not in known:
-                known.append(job)
+            # One job (most identifiers name one), or a list of them.
+            known = of_kind.get(identifier)
+            if known is None:
+                of_kind[identifier] = job
+            elif isinstance(known, list):
+                if job not in known:
+                    known.append(job)
+            elif known is not job:
+                of_kind[identifier] = [known, job]
 
     def settle_jobs(self) -> None:
         """Let every unfinished job move on, so the side effects of finishing (resources
@@ -74,10 +82,11 @@ class ServiceBackend(BaseBackend):
         """Every job the job control can find here (not retired), each once, oldest
         first: what the jobs page lists."""
         found: dict[int, Job] = {}
-        for known in self._jobs.values():
-            for job in known:
-                if not job.retired:
-                    found.setdefault(id(job), job)
+        for of_kind in self._jobs.values():
+            for known in of_kind.values():
+                for job in known if isinstance(known, list) else (known,):
+                    if not job.retired:
+                        found.setdefault(id(job), job)
         return sorted(found.values(), key=lambda job: job.creation_time)
 
     def arn(self, resource: str) -> str:
@@ -87,14 +96,18 @@ class ServiceBackend(BaseBackend):
         """Every job of ``kind`` known here as ``identifier`` (name, id or ARN), for job
         control; several where a service's names are unique only within a part of it
         (Neptune's clusters)."""
-        key = (kind, identifier)
-        known = self._jobs.get(key)
+        of_kind = self._jobs.get(kind, {})
+        known = of_kind.get(identifier)
         if known is None:
             return []
-        known[:] = [job for job in known if not job.retired]
-        if not known:
-            del self._jobs[key]
-        return list(known)
+        current = [job for job in (known if isinstance(known, list) else (known,)) if not job.retired]
+        if not current:
+            del of_kind[identifier]
+        elif len(current) == 1:
+            of_kind[identifier] = current[0]
+        else:
+            of_kind[identifier] = current
+        return current
 
 
 class SharedHostBackendDict(BackendDict):

@@ -74,6 +74,10 @@ class Lifecycle:
     #: (a batch that partly succeeded, a job that expired).
     other_ends: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Jobs share the happy path as it is, and compare paths with it: a tuple.
+        object.__setattr__(self, "happy_path", tuple(self.happy_path))
+
     def register(self) -> None:
         """Give moto's state manager the kind's default progression (moto's: immediate)."""
         if self.kind not in state_manager.get_registered_models():
@@ -105,7 +109,8 @@ class Job:
     def __init__(self) -> None:
         lifecycle = self.LIFECYCLE
         lifecycle.register()
-        self._path: list[str] = list(lifecycle.happy_path)
+        # The kind's own tuple until the job leaves it (shared: 100,000 jobs, one path).
+        self._path: Sequence[str] = lifecycle.happy_path
         self._position = 0
         self._ticks = 0
         self._failure_message: str | None = None
@@ -172,7 +177,7 @@ class Job:
         current = self.status
         return (
             lifecycle.failed is not None
-            and self._path[: self._position + 1] == list(lifecycle.happy_path[: self._position + 1])
+            and tuple(self._path[: self._position + 1]) == lifecycle.happy_path[: self._position + 1]
             and current not in lifecycle.terminal
         )
 
@@ -188,18 +193,14 @@ class Job:
         if lifecycle.failed is None:
             raise JobStateError(f"{lifecycle.kind} jobs have no failure status")
         current = self._path[self._position]
+        happy = lifecycle.happy_path
         # Only a job still on its way to success can fail (not one stopping or deleting).
-        if self._path[: self._position + 1] != list(lifecycle.happy_path[: self._position + 1]) or (
+        if tuple(self._path[: self._position + 1]) != happy[: self._position + 1] or (
             current in lifecycle.terminal
         ):
             raise JobStateError(f"the job is already {current}")
-        happy = lifecycle.happy_path
         # Fail from the last in-progress status of the happy path.
-        self._path = (
-            self._path[: self._position + 1]
-            + list(happy[self._position + 1 : -1])
-            + [lifecycle.failed]
-        )
+        self._path = (*self._path[: self._position + 1], *happy[self._position + 1 : -1], lifecycle.failed)
         self._failure_message = message
 
     def begin_stopping(self) -> None:
@@ -210,7 +211,7 @@ class Job:
         """Enter the first of ``statuses`` now and walk the rest from there, in place of
         what was left of the path (a stop, an update of a finished resource). The service
         checks the job may."""
-        self._path = self._path[: self._position + 1] + list(statuses)
+        self._path = (*self._path[: self._position + 1], *statuses)
         self._enter(self._position + 1, now())
 
     def route(self, statuses: Sequence[str], failure: str | None = None) -> None:
@@ -218,7 +219,7 @@ class Job:
         path, without entering any now: a service's own turn on the way (a check that
         fails where it runs, a batch that ends partly done). ``failure``: the message,
         where they end in the failure status. May be called from ``on_enter``."""
-        self._path = self._path[: self._position + 1] + list(statuses)
+        self._path = (*self._path[: self._position + 1], *statuses)
         if failure is not None:
             self._failure_message = failure
 

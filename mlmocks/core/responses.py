@@ -295,11 +295,12 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
         self.data = {}
         self.uri_match = {}
         self.response_headers = {"server": "amazon.com"}
+        self._access_key: str | None = None
         self.region = self.get_region_from_url(request, full_url)
         self.partition = get_partition(self.region)
         if "host" not in request.headers:
             request.environ["HTTP_HOST"] = self.parsed_url.netloc
-        self.access_key = self.get_access_key()
+        self.access_key = self._access_key = self.get_access_key()
         self.current_account = self.get_current_account()
         mark_account_as_visited(
             account_id=self.current_account,
@@ -308,11 +309,22 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
             region=self.region,
         )
 
+    def get_access_key(self) -> str:
+        # moto's, read once a request: moto's account lookup reads it again (a regex
+        # search of the Authorization header each time).
+        known: str | None = getattr(self, "_access_key", None)
+        return str(super().get_access_key()) if known is None else known
+
     def get_region_from_url(self, request: Any, full_url: str) -> str:
         # moto looks for ".<region>.amazonaws.com" anywhere in the URL, so a path or
         # query value holding one would pick the region: only the host names it.
         parts = self.parsed_url if full_url == getattr(self, "uri", None) else urlparse(full_url)
-        return super().get_region_from_url(request, f"{parts.scheme}://{parts.netloc}/")
+        host_url = f"{parts.scheme}://{parts.netloc}/"
+        # moto's first answer, the host, without its search of the User-Agent beforehand.
+        named = self.region_regex.search(host_url)
+        if named:
+            return str(named.group(1))
+        return super().get_region_from_url(request, host_url)
 
     @classmethod
     def implemented_operations(cls) -> frozenset[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -297,12 +298,24 @@ class _Compiler:
         remembered = (shape.name, top)
         if remembered in self._built:
             return self._built[remembered]
-        members: list[tuple[str, Shape, str, _Write | None]] = []
+        # (member name, shape, wire name, writer (None: a string), names to try on a dict
+        # (None: the picker's general way))
+        members: list[tuple[str, Shape, str, _Write | None, tuple[str, ...] | None]] = []
 
         def write(value: Any) -> dict[str, Any]:
             wrapper: dict[str, Any] = {}
-            for key, member, wire_name, member_write in members:
-                member_value = pick(value, key, member)
+            is_dict = type(value) is dict
+            for key, member, wire_name, member_write, dict_names in members:
+                if is_dict and dict_names is not None:
+                    # The picker's lookup on a dict, inline: the first name present wins.
+                    member_value = None
+                    for name in dict_names:
+                        found = value.get(name, MISSING)
+                        if found is not MISSING:
+                            member_value = found
+                            break
+                else:
+                    member_value = pick(value, key, member)
                 if member_value is None:
                     continue
                 if member_write is None:  # a string that is a str
@@ -327,7 +340,8 @@ class _Compiler:
                 member_write: _Write | None = _as_is
             else:
                 member_write = None if member.type_name == "string" else self.value(member)
-            members.append((key, member, wire_name, member_write))
+            names, how = _PICKER.plan({}, key, member)
+            members.append((key, member, wire_name, member_write, names if how == "dict" else None))
         return write
 
     def _list(self, shape: Any) -> _Write:
@@ -359,13 +373,45 @@ class _Compiler:
         return write
 
     def _timestamp(self, shape: Any) -> _Write:
-        timestamp_format = shape.serialization.get("timestampFormat", self._default_timestamp)
+        timestamp_format = shape.serialization.get("timestampFormat", self._default_timestamp).lower()
         convert = self._serializer._timestamp_serializer._convert_timestamp_to_str
+        fast = _FAST_TIMESTAMPS.get(timestamp_format)
 
         def write(value: Any) -> Any:
+            if (
+                fast is not None
+                and type(value) is datetime
+                and value.year >= 1000
+                and (value.tzinfo is None or not value.utcoffset())  # (else moto converts it to UTC)
+            ):
+                return fast(value)
             return convert(value, timestamp_format)
 
         return write
+
+
+def _iso8601(value: datetime) -> str:
+    # moto's: the datetime's own fields (as strftime writes them), microseconds if any, "Z".
+    text = value.isoformat()[:19]
+    return f"{text}.{value.microsecond:06d}Z" if value.microsecond else f"{text}Z"
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _unix(value: datetime) -> int | float:
+    # moto's: calendar.timegm of the fields (the zone is not applied), then milliseconds.
+    seconds = (value.replace(tzinfo=None, microsecond=0) - _EPOCH) // _SECOND
+    if value.microsecond:
+        return seconds + (value.microsecond // 1000) / 1000.0
+    return int(seconds)
+
+
+_SECOND = timedelta(seconds=1)
+
+#: moto's conversions of a datetime, written without strftime or a timetuple (a list of
+#: 10 jobs has 30 timestamps); anything else goes through moto's converter.
+_FAST_TIMESTAMPS: dict[str, Callable[[datetime], Any]] = {"iso8601": _iso8601, "unixtimestamp": _unix}
 
 
 def _string(value: Any) -> Any:
