@@ -44,7 +44,7 @@ class Settings:
 FULL = Settings(
     stored=10, rounds=400, warmup=40, scaling_sizes=(10_000, 100_000), scaling_repeats=(3, 1), memory_n=100_000,
     server_clients=4, server_seconds=2.0, server_rounds=3, server_warmup=3.0, startup_repeats=7,
-    empty_test_laps=30, suite_tests=500, suite_repeats=3,
+    empty_test_laps=30, suite_tests=500, suite_repeats=2,
 )
 QUICK = Settings(
     stored=3, rounds=5, warmup=1, scaling_sizes=(4, 12), scaling_repeats=(1, 1), memory_n=12,

@@ -35,15 +35,20 @@ def test_every_section_covers_every_service(quick_run: tuple[dict[str, Any], str
     latency = [(row["service"], row["call"]) for row in results["latency"]]
     assert latency == [(service, call) for service in services for call in ("describe", "list")]
     for row in results["latency"]:
-        for subject in ("mlmocks", "moto", "floor", "wire_floor"):
+        for subject in ("mlmocks", "moto", "floor", "wire_floor", "direct_floor"):
             assert row[subject]["n"] == QUICK.rounds and row[subject]["median_ms"] > 0
         assert row["mlmocks"]["inside_mock_ms"] > 0 and row["moto"]["inside_mock_ms"] > 0
+        # Answering canned bytes leaves less in the mock than the service's own handling.
+        assert row["recorded_inside_mock_ms"] > 0
     assert [row["service"] for row in results["memory"]] == services
     assert all(row["bytes_per_job"] > 0 for row in results["memory"])
     assert results["server"]["mlmocks_rps"] > 0 and results["server"]["moto_rps"] > 0
     startup = results["startup"]
     assert set(startup["import_ms"]) == {"moto", "mlmocks", "mlmocks_api"}
     assert startup["service_modules_loaded_on_import"] == []
+    suite = results["suite"]
+    assert suite["tests"] == QUICK.suite_tests and set(suite["seconds"]) == {"mlmocks", "moto"}
+    assert all(value > 0 for value in suite["seconds"].values())
     assert "Targets:" in printed
 
 
@@ -73,6 +78,8 @@ def test_targets_are_judged(quick_run: tuple[dict[str, Any], str]) -> None:
     results, _ = quick_run
     targets = results["targets"]
     assert targets and all(isinstance(target["pass"], bool) for target in targets)
-    # One per latency ratio, list, memory row, plus server, import and lazy loading.
-    expected = 2 * len(results["latency"]) + len(results["scaling"]) + len(results["memory"]) + 3
+    # Three per call (wire floor, recorded in-mock time, moto), one per list, two per
+    # memory row (bytes, reset), one or two of the server, the suite, import and lazy loading.
+    server = 2 if "moto_via_ratio" in results["server"] else 1
+    expected = 3 * len(results["latency"]) + len(results["scaling"]) + 2 * len(results["memory"]) + server + 3
     assert len(targets) == expected
