@@ -115,6 +115,13 @@ def server(bench: ServiceBench, clients: int, seconds: float, rounds: int, warmu
             "mlmocks": (bench.service, ours, *describe),
             "moto": (baseline.service, theirs, *baseline.describe),
         }
+        # A call moto answers (not one mlmocks took over), on moto_server and through
+        # mlmocks-server (which hands it to moto's backend).
+        moto_call = next(b for b in MOTO_BASELINES.values() if not _taken_over(b))
+        for endpoint in (ours, theirs):
+            moto_call.seed(_client(moto_call.service, endpoint), 10)
+        subjects["moto_call"] = (moto_call.service, theirs, *moto_call.describe)
+        subjects["moto_via_mlmocks"] = (moto_call.service, ours, *moto_call.describe)
         rates: dict[str, list[float]] = {name: [] for name in subjects}
         context = multiprocessing.get_context("spawn")
         with context.Pool(clients) as pool:
@@ -129,7 +136,14 @@ def server(bench: ServiceBench, clients: int, seconds: float, rounds: int, warmu
                     if index > 0:  # the first round warms up clients and servers
                         rates[name].append(total)
     rps = {name: statistics.median(values) for name, values in rates.items()}
+    via = {
+        "moto_call": f"{moto_call.service} {_operation_name(moto_call.service, moto_call.describe[0])}",
+        "moto_call_rps": rps["moto_call"],
+        "moto_via_mlmocks_rps": rps["moto_via_mlmocks"],
+        "moto_via_ratio": ratio(rps["moto_via_mlmocks"], rps["moto_call"]),
+    }
     return {
+        **via,
         "service": bench.service,
         "operation": _operation_name(bench.service, describe[0]),
         "moto_operation": f"{baseline.service} {_operation_name(baseline.service, baseline.describe[0])}",
@@ -140,6 +154,14 @@ def server(bench: ServiceBench, clients: int, seconds: float, rounds: int, warmu
         "moto_rps": rps["moto"],
         "ratio": ratio(rps["mlmocks"], rps["moto"]),
     }
+
+
+def _taken_over(baseline: Any) -> bool:
+    """Whether mlmocks answers the baseline's describe itself (then it is no moto call)."""
+    from mlmocks.core.registry import implemented_operations
+
+    operation = _operation_name(baseline.service, baseline.describe[0])
+    return operation in implemented_operations().get(baseline.service, frozenset())
 
 
 def _operation_name(service: str, method: str) -> str:

@@ -197,6 +197,24 @@ class Application(DomainDispatcherApplication):
         if environ.get("PATH_INFO", "").startswith(CONTROL_PATH):
             _require_json_post(environ, allow_no_type=False)
 
+    #: Hosts remembered at most (then it starts again): a client addresses a few.
+    REMEMBERED_HOSTS = 1024
+
+    def get_backend_for_host(self, host: str | None) -> Any:
+        # moto's answer, remembered per host: moto works it out on every request by
+        # listing its package folder (a stat per service, some 180) and matching the host
+        # against every service's URL patterns, most of a request's time on this server.
+        # (Under the dispatcher's lock; the patterns only grow, at registration.)
+        key = (host, len(self.backend_url_patterns))
+        remembered: dict[tuple[str | None, int], Any] = self.__dict__.setdefault("_backends_for_hosts", {})
+        if key in remembered:
+            return remembered[key]
+        found = super().get_backend_for_host(host)
+        if len(remembered) >= self.REMEMBERED_HOSTS:
+            remembered.clear()
+        remembered[key] = found
+        return found
+
     def get_application(self, environ: dict[str, Any]) -> Any:
         try:
             return super().get_application(environ)
