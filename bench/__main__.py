@@ -1,6 +1,6 @@
 """``python -m bench``: run the benchmark, print the tables, write the JSON file.
 
-    python -m bench                      # the full run (about four minutes)
+    python -m bench                      # the full run (the better part of an hour)
     python -m bench --quick              # tiny sizes, seconds: what the test suite runs
     python -m bench --only latency,scaling --services bedrock --json /tmp/r.json
 """
