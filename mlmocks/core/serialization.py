@@ -204,7 +204,7 @@ def result_writer(service_name: str, operation_name: str) -> ResultWriter | None
     try:
         if shape is not None and "payload" in shape.serialization:
             raise _NotCompiled("payload")
-        compiler = _Compiler(serializer)
+        compiler = _Compiler(serializer, rest=model.protocol == "rest-json")
         if model.protocol == "json":
             return _json_writer(serializer, compiler, shape)
         return _rest_json_writer(serializer, compiler, shape)
@@ -233,7 +233,7 @@ def _rest_json_writer(serializer: Any, compiler: _Compiler, shape: Any) -> Resul
     header_members: list[tuple[str, Shape, str]] = []
     has_body_members = False
     if shape is not None:
-        body_write = compiler.structure(shape, top=True, rest=True)
+        body_write = compiler.structure(shape, top=True)
         for key, member in shape.members.items():
             if "location" not in member.serialization:
                 has_body_members = True
@@ -265,8 +265,10 @@ class _Compiler:
     """Builds the writer of each shape once (recursive shapes refer to their writer
     through a cell filled when it is built)."""
 
-    def __init__(self, serializer: Any) -> None:
+    def __init__(self, serializer: Any, rest: bool) -> None:
         self._serializer = serializer
+        #: REST protocols write no header-bound or status member in a body, at any depth.
+        self._rest = rest
         self._built: dict[tuple[str, bool], _Write] = {}
         self._default_timestamp = serializer.DEFAULT_TIMESTAMP_FORMAT
 
@@ -290,7 +292,7 @@ class _Compiler:
             return self._serializer._base64
         return _as_is
 
-    def structure(self, shape: Any, top: bool = False, rest: bool = False) -> _Write:
+    def structure(self, shape: Any, top: bool = False) -> _Write:
         if shape.is_document_type:
             if top:
                 raise _NotCompiled("document at the top")
@@ -331,7 +333,7 @@ class _Compiler:
         pick = _PICKER.pick
         for key, member in shape.members.items():
             member.parent = shape  # as moto sets it, for the picker's aliases
-            if rest and "location" in member.serialization:
+            if self._rest and "location" in member.serialization:
                 continue  # a header or status code (written apart) is not in the body
             wire_name = member.serialization.get("name", key)
             if not top and wire_name in ("body", "headers"):
