@@ -132,6 +132,8 @@ class Application(DomainDispatcherApplication):
         register()
         super().__init__(create_backend_app)
         self.hosts = hosts if hosts is not None else HostRules.from_environment()
+        #: moto's backend for each host asked about, with the number of URL patterns then.
+        self._backends_for_hosts: dict[tuple[str | None, int], Any] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         try:
@@ -206,7 +208,7 @@ class Application(DomainDispatcherApplication):
         # against every service's URL patterns, most of a request's time on this server.
         # (Under the dispatcher's lock; the patterns only grow, at registration.)
         key = (host, len(self.backend_url_patterns))
-        remembered: dict[tuple[str | None, int], Any] = self.__dict__.setdefault("_backends_for_hosts", {})
+        remembered = self._backends_for_hosts
         if key in remembered:
             return remembered[key]
         found = super().get_backend_for_host(host)

@@ -295,12 +295,11 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
         self.data = {}
         self.uri_match = {}
         self.response_headers = {"server": "amazon.com"}
-        self._access_key: str | None = None
         self.region = self.get_region_from_url(request, full_url)
         self.partition = get_partition(self.region)
         if "host" not in request.headers:
             request.environ["HTTP_HOST"] = self.parsed_url.netloc
-        self.access_key = self._access_key = self.get_access_key()
+        self.access_key = self.get_access_key()
         self.current_account = self.get_current_account()
         mark_account_as_visited(
             account_id=self.current_account,
@@ -312,7 +311,7 @@ class ServiceResponse(BaseResponse, Generic[BackendT]):
     def get_access_key(self) -> str:
         # moto's, read once a request: moto's account lookup reads it again (a regex
         # search of the Authorization header each time).
-        known: str | None = getattr(self, "_access_key", None)
+        known: str | None = vars(self).get("access_key")
         return str(super().get_access_key()) if known is None else known
 
     def get_region_from_url(self, request: Any, full_url: str) -> str:
