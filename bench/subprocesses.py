@@ -78,9 +78,9 @@ _worker_clients: dict[tuple[str, str], Any] = {}
 
 
 def _worker(service: str, endpoint: str, method: str, params: dict[str, Any], start_at: float,
-            seconds: float) -> float:
+            seconds: float) -> tuple[int, float, float]:
     """One client process: calls as fast as it can from ``start_at`` for ``seconds``.
-    Returns its rate (calls per second over the time it actually ran)."""
+    Returns its calls, the seconds it actually ran and the CPU seconds it spent."""
     key = (service, endpoint)
     if key not in _worker_clients:
         _worker_clients[key] = _client(service, endpoint)
@@ -89,13 +89,13 @@ def _worker(service: str, endpoint: str, method: str, params: dict[str, Any], st
     call = getattr(_worker_clients[key], method)
     while time.time() < start_at:
         time.sleep(0.001)
-    began = time.time()
+    began, cpu = time.time(), time.process_time()
     end = start_at + seconds
     count = 0
     while time.time() < end:
         call(**params)
         count += 1
-    return count / max(time.time() - began, 1e-9)
+    return count, max(time.time() - began, 1e-9), time.process_time() - cpu
 
 
 def server(bench: ServiceBench, clients: int, seconds: float, rounds: int, warmup: float) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def server(bench: ServiceBench, clients: int, seconds: float, rounds: int, warmu
                     # one has its client ready.
                     start_at = time.time() + (warmup if index == 0 else 0.3)
                     args = [(*subjects[name], start_at, seconds)] * clients
-                    total = sum(pool.starmap(_worker, args, chunksize=1))
+                    total = sum(calls / ran for calls, ran, _ in pool.starmap(_worker, args, chunksize=1))
                     if index > 0:  # the first round warms up clients and servers
                         rates[name].append(total)
     rps = {name: statistics.median(values) for name, values in rates.items()}

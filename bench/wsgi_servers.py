@@ -23,7 +23,7 @@ import time
 from typing import Any
 
 from .services import BEDROCK, MOTO_BASELINES
-from .subprocesses import _client, _servers
+from .subprocesses import _client, _servers, _worker
 
 #: The canned answer: a GetModelImportJob response body of the usual size.
 CANNED = b'{"jobArn": "arn:aws:bedrock:us-east-1:123456789012:model-import-job/abcdefghijkl"}'
@@ -74,27 +74,6 @@ def _cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-_clients: dict[tuple[str, str], Any] = {}
-
-
-def _worker(service: str, endpoint: str, method: str, params: dict[str, Any], start_at: float,
-            seconds: float) -> tuple[int, float, float]:
-    key = (service, endpoint)
-    if key not in _clients:
-        _clients[key] = _client(service, endpoint)
-        for _ in range(5):
-            getattr(_clients[key], method)(**params)
-    call = getattr(_clients[key], method)
-    while time.time() < start_at:
-        time.sleep(0.001)
-    began, cpu = time.time(), time.process_time()
-    count = 0
-    while time.time() < start_at + seconds:
-        call(**params)
-        count += 1
-    return count, time.time() - began, time.process_time() - cpu
 
 
 def main(clients: int = 4, seconds: float = 2.0, rounds: int = 3) -> None:
